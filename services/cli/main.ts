@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { CliError } from './cli-error.ts';
+import { renderHelp } from './help.ts';
+import { roles, type RoleName } from './roles.ts';
+
+/**
+ * `tandem <role> [args]`: one entry point for every process. Configuration is read and validated
+ * once here; any bad value ends the process with one line that names it, and a non-zero code.
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      config: { type: 'string', short: 'c' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [roleName, ...rest] = positionals;
+  if (values.help || roleName === undefined || roleName === 'help') {
+    process.stdout.write(renderHelp());
+    return roleName === undefined && !values.help ? 2 : 0;
+  }
+  if (!Object.hasOwn(roles, roleName)) {
+    throw new CliError(
+      `unknown role '${roleName}' (roles: ${Object.keys(roles).join(', ')}; see tandem --help)`,
+      2,
+    );
+  }
+  const role = roles[roleName as RoleName];
+  const config = role.needsConfig ? loadConfig({ file: values.config }) : undefined;
+  return role.run({ args: rest, config });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`tandem: ${describe(err)}\n`);
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  },
+);
+
+function describe(err: unknown): string {
+  if (err instanceof ConfigError) return `configuration error: ${err.message}`;
+  if (err instanceof CliError) return err.message;
+  if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `${err.message} (see tandem --help)`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

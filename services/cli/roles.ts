@@ -1,0 +1,20 @@
+import type { Role, RoleContext } from './role.ts';
+
+/**
+ * Every role `tandem` can run. Each loads its code only when chosen, so `--help`, `stack` and
+ * configuration errors answer fast. Later roles (api, processor, connect, outcomes, all) join here.
+ */
+export const roles = {
+  registry: {
+    summary: 'the schema registry (Confluent REST API, schemas in a compacted Kafka topic)',
+    needsConfig: true,
+    run: async (ctx: RoleContext) => (await import('./run-registry.ts')).runRegistry(ctx),
+  },
+  stack: {
+    summary: 'the local stack: `stack up | down | status` (deploy/local/stack.sh)',
+    needsConfig: false,
+    run: async (ctx: RoleContext) => (await import('./run-stack.ts')).runStack(ctx),
+  },
+} satisfies Record<string, Role>;
+
+export type RoleName = keyof typeof roles;

@@ -1,0 +1,105 @@
+import {
+  brokerList,
+  oneOf,
+  port,
+  positiveInt,
+  text,
+  tokenList,
+  url,
+  type Parser,
+} from './parse.ts';
+
+/** One configuration setting: its variable, its key in a config file, its default, its parser. */
+export interface Setting<T> {
+  readonly env: string;
+  readonly default: string | undefined;
+  readonly description: string;
+  readonly secret?: boolean;
+  readonly parse: Parser<T>;
+}
+
+function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+/**
+ * Every setting Tandem reads, declared once: the CLI's --help and the README's table come from
+ * here. Keys are the names used in a config file; environment variables override the file.
+ */
+export const settings = {
+  kafkaBrokers: setting({
+    env: 'TANDEM_KAFKA_BROKERS',
+    default: '127.0.0.1:9092',
+    description: 'Kafka bootstrap brokers, host:port[,host:port…]',
+    parse: brokerList,
+  }),
+  redisUrl: setting({
+    env: 'TANDEM_REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis holding the identity map (redis:// or rediss://)',
+    secret: true,
+    parse: url(['redis', 'rediss']),
+  }),
+  clickhouseUrl: setting({
+    env: 'TANDEM_CLICKHOUSE_URL',
+    default: 'http://127.0.0.1:8123',
+    description: 'ClickHouse HTTP endpoint for sync history and health',
+    secret: true,
+    parse: url(['http', 'https']),
+  }),
+  schemaRegistryUrl: setting({
+    env: 'TANDEM_SCHEMA_REGISTRY_URL',
+    default: 'http://127.0.0.1:8081',
+    description: 'Confluent-compatible schema registry',
+    secret: true,
+    parse: url(['http', 'https']),
+  }),
+  registryHost: setting({
+    env: 'TANDEM_REGISTRY_HOST',
+    default: '127.0.0.1',
+    description: 'Address the `registry` role listens on',
+    parse: text,
+  }),
+  registryPort: setting({
+    env: 'TANDEM_REGISTRY_PORT',
+    default: '8081',
+    description: 'Port the `registry` role listens on',
+    parse: port,
+  }),
+  registryTopic: setting({
+    env: 'TANDEM_REGISTRY_TOPIC',
+    default: '_tandem_schemas',
+    description: 'Compacted Kafka topic holding the registry’s schemas',
+    parse: text,
+  }),
+  apiPort: setting({
+    env: 'TANDEM_API_PORT',
+    default: '8080',
+    description: 'Port the `api` role listens on',
+    parse: port,
+  }),
+  apiTokens: setting({
+    env: 'TANDEM_API_TOKENS',
+    default: '',
+    description: 'Bearer tokens the API accepts, comma-separated (16+ characters each)',
+    secret: true,
+    parse: tokenList,
+  }),
+  replicationFactor: setting({
+    env: 'TANDEM_TOPIC_REPLICATION_FACTOR',
+    default: '1',
+    description: 'Replication factor of the topics Tandem creates',
+    parse: positiveInt(32),
+  }),
+  logLevel: setting({
+    env: 'TANDEM_LOG_LEVEL',
+    default: 'info',
+    description: 'Log level: fatal, error, warn, info, debug, trace',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const),
+  }),
+} as const;
+
+export type SettingKey = keyof typeof settings;
+export type TandemConfig = {
+  readonly [K in SettingKey]: (typeof settings)[K] extends Setting<infer T> ? T : never;
+};
