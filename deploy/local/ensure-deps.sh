@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies from the lock file when they are missing or older than it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "== npm ci"
+  npm ci --no-audit --no-fund
+fi
