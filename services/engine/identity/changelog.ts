@@ -1,0 +1,195 @@
+import kafkajs from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { identityErrors } from './errors.ts';
+
+/**
+ * The identity map's changelog: every value it writes to Redis is also produced to a compacted
+ * Kafka topic (the Kafka Streams state-store pattern), keyed by the Redis key and hash field, so
+ * the latest value of each survives compaction and Redis can be rebuilt from it
+ * (`rebuildFromChangelog`).
+ *
+ * Ordering: one idempotent producer with one request in flight, and the Kafka key is the Redis
+ * key (+ field), so every write of a key lands on one partition in the order `record` was called.
+ * Concurrent `record` calls are group-committed: while one produce request is in flight the
+ * next calls queue up and go out together in the following request.
+ */
+
+export interface ChangelogEntry {
+  /** The Redis key without the identity map's prefix (`link:{…}`, `match:{…}`, `ent:{…}`). */
+  readonly key: string;
+  /** The hash field, or null for a string key. */
+  readonly field: string | null;
+  /** The value written, or null for a deletion (a tombstone). */
+  readonly value: string | null;
+}
+
+/** What the identity map needs from a changelog. */
+export interface ChangelogWriter {
+  /** Resolves once Kafka acknowledged every entry (acks = all in-sync replicas). */
+  record(entries: readonly ChangelogEntry[]): Promise<void>;
+}
+
+export interface Changelog extends ChangelogWriter {
+  readonly topic: string;
+  /** Creates the compacted topic if absent; refuses one that exists but is not compacted. */
+  ensureTopic(): Promise<{ created: boolean }>;
+  close(): Promise<void>;
+}
+
+export interface ChangelogOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly replicationFactor?: number;
+  /** Partitions of a topic created by `ensureTopic`; default 3. */
+  readonly partitions?: number;
+  /** Most entries per produce request; default 5,000 (well under a broker's 1 MB batch). */
+  readonly maxBatchEntries?: number;
+}
+
+/** The Kafka key of an entry: a JSON array, unambiguous whatever the key or field contains. */
+export function encodeEntryKey(entry: Pick<ChangelogEntry, 'key' | 'field'>): string {
+  return JSON.stringify(entry.field === null ? [entry.key] : [entry.key, entry.field]);
+}
+
+/** The entry a changelog message holds, or null when the message is not one. */
+export function decodeEntry(key: Buffer | null, value: Buffer | null): ChangelogEntry | null {
+  if (key === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(key.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length < 1 || parsed.length > 2) return null;
+  const [redisKey, field] = parsed as unknown[];
+  if (typeof redisKey !== 'string') return null;
+  if (field !== undefined && typeof field !== 'string') return null;
+  return {
+    key: redisKey,
+    field: field ?? null,
+    value: value === null ? null : value.toString('utf8'),
+  };
+}
+
+interface Pending {
+  readonly entries: readonly ChangelogEntry[];
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+export function createChangelog(options: ChangelogOptions): Changelog {
+  const { kafka, topic } = options;
+  const maxBatchEntries = options.maxBatchEntries ?? 5000;
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  });
+  let connected: Promise<void> | undefined;
+  const queue: Pending[] = [];
+  let draining: Promise<void> | undefined;
+
+  function connect(): Promise<void> {
+    connected ??= producer.connect().catch((err: unknown) => {
+      connected = undefined;
+      throw err;
+    });
+    return connected;
+  }
+
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let size = 0;
+    while (queue.length > 0) {
+      const next = queue[0];
+      if (next === undefined || (size > 0 && size + next.entries.length > maxBatchEntries)) break;
+      batch.push(next);
+      size += next.entries.length;
+      queue.shift();
+    }
+    return batch;
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      while (queue.length > 0) {
+        const batch = takeBatch();
+        try {
+          await connect();
+          await producer.send({
+            topic,
+            acks: -1,
+            messages: batch.flatMap((p) =>
+              p.entries.map((e) => ({ key: encodeEntryKey(e), value: e.value })),
+            ),
+          });
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          const failure = identityErrors.changelog(topic, err);
+          for (const p of batch) p.reject(failure);
+        }
+      }
+    } finally {
+      draining = undefined;
+    }
+  }
+
+  return {
+    topic,
+
+    record(entries) {
+      if (entries.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ entries, resolve, reject });
+        draining ??= drain();
+      });
+    },
+
+    async ensureTopic() {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const created = await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic,
+              numPartitions: options.partitions ?? 3,
+              replicationFactor: options.replicationFactor ?? 1,
+              configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+            },
+          ],
+        });
+        if (!created) await verifyCompacted(admin, topic);
+        return { created };
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
+    async close() {
+      while (draining !== undefined) await draining;
+      if (connected !== undefined) await producer.disconnect();
+      connected = undefined;
+    },
+  };
+}
+
+async function verifyCompacted(admin: kafkajs.Admin, topic: string): Promise<void> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [
+      { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] },
+    ],
+  });
+  const policy = described.resources[0]?.configEntries.find(
+    (entry) => entry.configName === 'cleanup.policy',
+  )?.configValue;
+  if (policy === undefined || !policy.split(',').includes('compact')) {
+    throw identityErrors.topicInvalid(
+      topic,
+      `cleanup.policy is '${policy ?? 'unknown'}', needs 'compact' so the latest value of every key is kept`,
+    );
+  }
+}

@@ -1,0 +1,217 @@
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+
+/**
+ * The identity map's Lua scripts. Each touches exactly one key (KEYS[1]), so each is atomic on
+ * one Redis Cluster slot. They run by EVALSHA through ioredis `defineCommand` (which falls back
+ * to EVAL once per connection when the script cache is cold), on a client or in a pipeline.
+ */
+
+export type RedisClient = Redis | Cluster;
+type Target = RedisClient | ChainableCommander;
+
+const lua = {
+  /** Link hash: the fast path when linked, keys claimed and nothing pending; else mark pending. */
+  peek: `
+local v = redis.call('HMGET', KEYS[1], 'e', 'k', 'p')
+if v[1] and v[2] == ARGV[1] and not v[3] then return {'fast', v[1]} end
+redis.call('HSET', KEYS[1], 'p', ARGV[2])
+return {'slow', v[1] or ''}
+`,
+  /** String: the holder, setting it to ARGV[1] when there is none (match-or-claim). */
+  getOrSet: `
+local held = redis.call('GET', KEYS[1])
+if held then return held end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
+`,
+  /** String: replace ARGV[1] by ARGV[2]; the value after (nil when absent). */
+  compareAndSet: `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return ARGV[2]
+end
+return cur
+`,
+  /**
+   * Link hash: link to entity ARGV[1] unless linked already, note the digest ARGV[2] of the keys
+   * claimed; the entity linked.
+   */
+  linkRecord: `
+redis.call('HSETNX', KEYS[1], 'e', ARGV[1])
+redis.call('HSET', KEYS[1], 'k', ARGV[2])
+return redis.call('HGET', KEYS[1], 'e')
+`,
+  /** Hash field ARGV[1]: replace ARGV[2] by ARGV[3]; the value after. */
+  hashCompareAndSet: `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur == ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  return ARGV[3]
+end
+return cur
+`,
+  /** Hash field ARGV[1]: delete it when it still holds ARGV[2]; 1 when deleted. */
+  hashCompareAndDelete: `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0
+`,
+  /**
+   * Entity hash: register record ARGV[2] as the connection's primary (field ARGV[1]) unless the
+   * entity was retired. {'ok', primary record id} or {'retired', entity it was folded into}.
+   */
+  register: `
+local retired = redis.call('HGET', KEYS[1], 'retired')
+if retired then return {'retired', retired} end
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+return {'ok', redis.call('HGET', KEYS[1], ARGV[1])}
+`,
+  /**
+   * Entity hash of an unlinked candidate: fold it into ARGV[1] unless a record registered under
+   * it meanwhile. {'retired', target} (the first target wins) or {'alive', ''}.
+   */
+  retire: `
+local retired = redis.call('HGET', KEYS[1], 'retired')
+if retired then return {'retired', retired} end
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 5) == 'conn:' then return {'alive', ''} end
+end
+redis.call('HSET', KEYS[1], 'retired', ARGV[1])
+return {'retired', ARGV[1]}
+`,
+  /** Link hash: point it at ARGV[1] whatever it held, mark pending ARGV[2]; the previous entity. */
+  forceLink: `
+local previous = redis.call('HGET', KEYS[1], 'e')
+redis.call('HSET', KEYS[1], 'e', ARGV[1], 'p', ARGV[2])
+redis.call('HDEL', KEYS[1], 'k')
+return previous
+`,
+  /**
+   * Entity hash: remove record ARGV[2] as primary of connection field ARGV[1]; when no record is
+   * left, fold the entity into ARGV[3]. {removed 0|1, entity it is folded into or ''}.
+   */
+  detach: `
+local removed = 0
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  removed = redis.call('HDEL', KEYS[1], ARGV[1])
+end
+local retired = redis.call('HGET', KEYS[1], 'retired')
+if retired then return {removed, retired} end
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 5) == 'conn:' then return {removed, ''} end
+end
+redis.call('HSET', KEYS[1], 'retired', ARGV[3])
+return {removed, ARGV[3]}
+`,
+  /**
+   * Entity hash: compare-and-set of a merge state. ARGV: state field, dirty field, expected
+   * version, JSON. The field holds '<version> <json>'. {1, new version} or {0, current version}.
+   */
+  saveState: `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+local version = 0
+if current then version = tonumber(string.match(current, '^(%d+) ')) or 0 end
+if version ~= tonumber(ARGV[3]) then return {0, version} end
+local next = string.format('%d', version + 1)
+redis.call('HSET', KEYS[1], ARGV[1], next .. ' ' .. ARGV[4], ARGV[2], next)
+return {1, version + 1}
+`,
+} as const;
+
+type ScriptName = keyof typeof lua;
+const commandName = (name: ScriptName) => `tandemIdentity_${name}`;
+
+/** Defines every script on the client (idempotent; pipelines of the client inherit them). */
+export function defineScripts(redis: RedisClient): void {
+  for (const [name, body] of Object.entries(lua)) {
+    redis.defineCommand(commandName(name as ScriptName), { numberOfKeys: 1, lua: body });
+  }
+}
+
+type Invoke = (key: string, ...args: string[]) => unknown;
+
+function invoke(target: Target, name: ScriptName, key: string, args: string[]): unknown {
+  const fn = (target as unknown as Record<string, Invoke | undefined>)[commandName(name)];
+  if (fn === undefined) throw new TypeError(`identity script ${name} is not defined on client`);
+  return fn.call(target, key, ...args);
+}
+
+type Pair = [string, string];
+
+/** Typed calls on a client (promises) … */
+export function scriptsOn(redis: RedisClient) {
+  const run = <T>(name: ScriptName, key: string, ...args: string[]) =>
+    invoke(redis, name, key, args) as Promise<T>;
+  return {
+    peek: (key: string, digest: string, token: string) => run<Pair>('peek', key, digest, token),
+    getOrSet: (key: string, value: string) => run<string>('getOrSet', key, value),
+    compareAndSet: (key: string, expected: string, value: string) =>
+      run<string | null>('compareAndSet', key, expected, value),
+    linkRecord: (key: string, entityId: string, digest: string) =>
+      run<string>('linkRecord', key, entityId, digest),
+    hashCompareAndSet: (key: string, field: string, expected: string, value: string) =>
+      run<string | null>('hashCompareAndSet', key, field, expected, value),
+    hashCompareAndDelete: (key: string, field: string, expected: string) =>
+      run<number>('hashCompareAndDelete', key, field, expected),
+    register: (key: string, connField: string, recordId: string) =>
+      run<Pair>('register', key, connField, recordId),
+    retire: (key: string, target: string) => run<Pair>('retire', key, target),
+    forceLink: (key: string, entityId: string, token: string) =>
+      run<string | null>('forceLink', key, entityId, token),
+    detach: (key: string, connField: string, recordId: string, target: string) =>
+      run<[number, string]>('detach', key, connField, recordId, target),
+    saveState: (
+      key: string,
+      stateField: string,
+      dirtyField: string,
+      expected: number,
+      json: string,
+    ) => run<[number, number]>('saveState', key, stateField, dirtyField, String(expected), json),
+  };
+}
+
+export type IdentityScripts = ReturnType<typeof scriptsOn>;
+
+type PlainCommand = 'set' | 'del' | 'hset' | 'hdel' | 'hmget';
+
+/** One command of a round: a plain Redis command or one of the scripts above, on one key. */
+export interface RoundOp {
+  readonly command: PlainCommand | ScriptName;
+  readonly key: string;
+  readonly args: readonly string[];
+}
+
+function isCluster(redis: RedisClient): boolean {
+  return (redis as { isCluster?: boolean }).isCluster === true;
+}
+
+/**
+ * Runs independent commands as one round trip: one pipeline on a single Redis; on a Cluster,
+ * where a pipeline must stay within one slot group, concurrent commands that ioredis routes per
+ * node (and batches per node when the client has `enableAutoPipelining`). Replies in op order;
+ * the first command error rejects the round.
+ */
+export async function runRound(redis: RedisClient, ops: readonly RoundOp[]): Promise<unknown[]> {
+  if (ops.length === 0) return [];
+  const call = (target: Target, op: RoundOp) =>
+    op.command in lua
+      ? invoke(target, op.command as ScriptName, op.key, [...op.args])
+      : callPlain(target, op.command as PlainCommand, op.key, op.args);
+  if (isCluster(redis)) return Promise.all(ops.map((op) => call(redis, op)));
+  const pipeline = redis.pipeline();
+  for (const op of ops) call(pipeline, op);
+  const replies = await pipeline.exec();
+  if (replies === null) throw new Error('the Redis pipeline was discarded');
+  return replies.map(([err, reply]) => {
+    if (err) throw err;
+    return reply;
+  });
+}
+
+function callPlain(target: Target, command: PlainCommand, key: string, args: readonly string[]) {
+  const fn = (target as unknown as Record<string, Invoke | undefined>)[command];
+  if (fn === undefined) throw new TypeError(`Redis client has no ${command} command`);
+  return fn.call(target, key, ...args);
+}
