@@ -1,0 +1,62 @@
+/**
+ * What one decision is about to write: the fields going to each side, gathered so that all
+ * fields one change sends to a side travel in one write.
+ */
+import type { Side } from '../types.ts';
+import type { DraftState } from './draft.ts';
+import { expectedValue, hasRecord } from './draft.ts';
+import type { MappingView } from './flow.ts';
+import { canWrite } from './flow.ts';
+import type { OutcomeIntent, Value, WriteIntent } from './model.ts';
+
+export interface Plan {
+  readonly fields: Record<Side, Record<string, Value>>;
+  readonly notes: OutcomeIntent[];
+  /** Something other than an echo (or an unchanged value) was seen. */
+  changed: boolean;
+}
+
+export function createPlan(): Plan {
+  return { fields: { a: {}, b: {} }, notes: [], changed: false };
+}
+
+/**
+ * Sends `value` into `target`'s field of the mapping, if the field may flow there and the side
+ * has a record; the value is queued as pending so that its echo is recognised. Returns whether
+ * the value was sent.
+ */
+export function assign(
+  draft: DraftState,
+  plan: Plan,
+  view: MappingView,
+  target: Side,
+  value: Value,
+): boolean {
+  if (!canWrite(view.flow, target) || !hasRecord(draft[target])) return false;
+  const held = expectedValue(draft, target, view);
+  plan.fields[target][view.field[target]] = value;
+  const sent = { value, write: draft[target].writes + 1 };
+  const pending = draft[target].pending[view.key];
+  if (pending === undefined || pending.sent.length === 0) {
+    draft[target].pending[view.key] = { held, sent: [sent] };
+  } else {
+    pending.sent.push(sent);
+  }
+  return true;
+}
+
+/** One update per side that has fields to receive; each one takes the side's next number. */
+export function planWrites(draft: DraftState, plan: Plan): WriteIntent[] {
+  const writes: WriteIntent[] = [];
+  for (const side of ['a', 'b'] as const) {
+    const fields = plan.fields[side];
+    if (Object.keys(fields).length === 0) continue;
+    draft[side].writes += 1;
+    writes.push({ side, mode: 'update', recordId: draft[side].recordId, fields });
+  }
+  return writes;
+}
+
+export function pendingOutcome(side: Side): OutcomeIntent {
+  return { side, status: 'pending', category: null, message: null };
+}
