@@ -10,6 +10,16 @@ export const roles = {
     needsConfig: true,
     run: async (ctx: RoleContext) => (await import('./run-registry.ts')).runRegistry(ctx),
   },
+  processor: {
+    summary: 'the sync engine: resolve (identity map) and merge (one group per sync) stages',
+    needsConfig: true,
+    run: async (ctx: RoleContext) => (await import('./run-processor.ts')).runProcessor(ctx),
+  },
+  identity: {
+    summary: '`identity rebuild`: restore the identity map in Redis from its changelog topic',
+    needsConfig: true,
+    run: async (ctx: RoleContext) => (await import('./run-identity.ts')).runIdentity(ctx),
+  },
   stack: {
     summary: 'the local stack: `stack up | down | status` (deploy/local/stack.sh)',
     needsConfig: false,

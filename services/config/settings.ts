@@ -91,6 +91,24 @@ export const settings = {
     description: 'Replication factor of the topics Tandem creates',
     parse: positiveInt(32),
   }),
+  topicPrefix: setting({
+    env: 'TANDEM_TOPIC_PREFIX',
+    default: 'tandem',
+    description: 'Prefix of every Kafka topic and consumer group Tandem uses',
+    parse: text,
+  }),
+  topicPartitions: setting({
+    env: 'TANDEM_TOPIC_PARTITIONS',
+    default: '4',
+    description: 'Partitions of the topics Tandem creates (changes, entities, writes, outcomes)',
+    parse: positiveInt(1024),
+  }),
+  redisPrefix: setting({
+    env: 'TANDEM_REDIS_PREFIX',
+    default: 'tandem',
+    description: 'Prefix of every Redis key Tandem writes',
+    parse: text,
+  }),
   logLevel: setting({
     env: 'TANDEM_LOG_LEVEL',
     default: 'info',

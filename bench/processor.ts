@@ -1,0 +1,257 @@
+/**
+ * `npm run bench:processor`: changes/s through both processor stages (resolve + merge) for a
+ * two-way contacts sync on the local stack, per-change latency, and — in the same run, on the
+ * same machine — a bare kafkajs consume→produce passthrough over the same input, with the ratio.
+ * Its last line is one JSON object with every figure.
+ */
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import { createEventCodec } from '../services/engine/events/index.ts';
+import { startProcessor } from '../services/engine/processor.ts';
+import { topicNames } from '../services/engine/topics.ts';
+import { createLogger } from '../services/log/logger.ts';
+import { contactsSync } from '../test/support/engine-fixture.ts';
+import { endpoints, uniqueName } from '../test/support/endpoints.ts';
+
+const N = Number(process.env.BENCH_CHANGES ?? 50_000);
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
+const ep = endpoints();
+const prefix = uniqueName('bench');
+const topics = topicNames(prefix);
+const kafka = new Kafka({
+  clientId: 'bench',
+  brokers: [...ep.kafkaBrokers],
+  logLevel: logLevel.NOTHING,
+});
+const codec = createEventCodec({ registry: new SchemaRegistry({ host: ep.schemaRegistryUrl }) });
+const changes = topics.changes('contacts');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function produceChanges(
+  count: number,
+  start: number,
+  producer = kafka.producer(),
+): Promise<void> {
+  await producer.connect();
+  for (let n = start; n < start + count; n += 2000) {
+    const messages: Message[] = [];
+    for (let i = n; i < Math.min(n + 2000, start + count); i++) {
+      messages.push({
+        key: `crm/c${i}`,
+        value: await codec.encode('change-event', changes, {
+          connectionId: 'crm',
+          object: 'contacts',
+          recordId: `c${i}`,
+          op: 'create',
+          position: String(i),
+          sourceTs: Date.now(),
+          fields: {
+            email: `bench${i}@example.com`,
+            firstname: `F${i}`,
+            lastname: `L${i}`,
+            phone: null,
+          },
+          associations: [],
+        }),
+      });
+    }
+    await producer.send({ topic: changes, acks: -1, messages });
+  }
+  await producer.disconnect();
+}
+
+/** Counts messages arriving on `topic` (from now on) until `count`; per-message arrival times. */
+async function countArrivals(topic: string, count: number, onMessage?: (value: Buffer) => void) {
+  const consumer = kafka.consumer({
+    groupId: `${prefix}.counter.${topic}.${Math.random().toString(36).slice(2)}`,
+    maxWaitTimeInMs: 50,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) if (m.value) onMessage?.(m.value);
+      seen += batch.messages.length;
+      if (seen >= count) resolveDone();
+    },
+  });
+  return { done, stop: () => consumer.disconnect(), seen: () => seen };
+}
+
+async function passthrough(count: number): Promise<number> {
+  const out = `${prefix}.passthrough`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: out, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: `${prefix}.passthrough`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: changes, fromBeginning: true });
+  let seen = 0;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const started = performance.now();
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 4,
+    eachBatch: async ({ batch, resolveOffset }) => {
+      for (let i = 0; i < batch.messages.length; i += 500) {
+        const chunk = batch.messages.slice(i, i + 500);
+        await producer.send({
+          topic: out,
+          acks: -1,
+          messages: chunk.map((m) => ({ key: m.key, value: m.value })),
+        });
+        const last = chunk[chunk.length - 1]!;
+        await consumer.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: String(Number(last.offset) + 1),
+          },
+        ]);
+        resolveOffset(last.offset);
+        seen += chunk.length;
+        if (seen >= count) resolveDone();
+      }
+    },
+  });
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  await producer.disconnect();
+  return count / seconds;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main() {
+  const logger = createLogger('bench', 'warn');
+  // Topics first (the processor creates them), then the backlog, then the clock starts.
+  const processor = await startProcessor({
+    brokers: ep.kafkaBrokers,
+    redisUrl: ep.redisUrl,
+    schemaRegistryUrl: ep.schemaRegistryUrl,
+    topicPrefix: prefix,
+    redisPrefix: prefix,
+    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
+    logger,
+  });
+  // The sync exists before the backlog: its merge group is positioned at the (empty) end of the
+  // entities topic and its write topics exist. The resolve group has committed nothing yet.
+  await processor.registry.put(contactsSync('bench', 'crm', 'billing', { state: 'running' }));
+  await processor.mergeReady('bench', 1);
+  await processor.close();
+  log(`producing ${N} change events (new contacts on one side of a two-way sync)…`);
+  await produceChanges(N, 0);
+
+  const bare = await passthrough(N);
+  log(`passthrough (bare kafkajs consume→produce, same input): ${bare.toFixed(0)} msg/s`);
+
+  const writes = await countArrivals(topics.writes('billing'), N);
+  const started = performance.now();
+  const p = await startProcessor({
+    brokers: ep.kafkaBrokers,
+    redisUrl: ep.redisUrl,
+    schemaRegistryUrl: ep.schemaRegistryUrl,
+    topicPrefix: prefix,
+    redisPrefix: prefix,
+    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
+    logger,
+  });
+  await writes.done;
+  const seconds = (performance.now() - started) / 1000;
+  const changesPerSec = N / seconds;
+  await writes.stop();
+  log(
+    `processor: ${N} changes → ${N} write commands in ${seconds.toFixed(1)} s: ${changesPerSec.toFixed(0)} changes/s`,
+  );
+
+  // Latency: a steady stream at a fraction of the throughput, change time → write command time.
+  const L = Math.min(5000, N);
+  const latencies: number[] = [];
+  const sourceTimes = new Map<string, number>();
+  const lat = await countArrivals(topics.writes('billing'), N + L, (value) => {
+    const arrived = Date.now();
+    void codec.decode(value).then((e) => {
+      const sent =
+        e.kind === 'write-command' ? sourceTimes.get(e.value.fields.email ?? '') : undefined;
+      if (sent !== undefined) latencies.push(arrived - sent);
+    });
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  const rate = 1000; // changes per second
+  for (let i = N; i < N + L; i += 100) {
+    const messages: Message[] = [];
+    for (let j = i; j < i + 100; j++) {
+      const ts = Date.now();
+      sourceTimes.set(`bench${j}@example.com`, ts);
+      messages.push({
+        key: `crm/c${j}`,
+        value: await codec.encode('change-event', changes, {
+          connectionId: 'crm',
+          object: 'contacts',
+          recordId: `c${j}`,
+          op: 'create',
+          position: String(j),
+          sourceTs: ts,
+          fields: { email: `bench${j}@example.com`, firstname: 'x', lastname: null, phone: null },
+          associations: [],
+        }),
+      });
+    }
+    await producer.send({ topic: changes, acks: -1, messages });
+    await new Promise((r) => setTimeout(r, (100 / rate) * 1000));
+  }
+  await producer.disconnect();
+  await lat.done;
+  await new Promise((r) => setTimeout(r, 500));
+  await lat.stop();
+  latencies.sort((x, y) => x - y);
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  log(
+    `latency at ${rate} changes/s, change published → write command consumed: p50 ${p50} ms, p99 ${p99} ms (${latencies.length} samples)`,
+  );
+  await p.close();
+
+  const redis = new Redis(ep.redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+
+  const ratio = changesPerSec / bare;
+  log(`ratio to passthrough: ${ratio.toFixed(2)}`);
+  log(
+    JSON.stringify({
+      bench: 'processor',
+      changes: N,
+      partitions: PARTITIONS,
+      changesPerSec: Math.round(changesPerSec),
+      p50Ms: p50,
+      p99Ms: p99,
+      passthroughPerSec: Math.round(bare),
+      ratio: Number(ratio.toFixed(3)),
+    }),
+  );
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

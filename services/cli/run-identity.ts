@@ -1,0 +1,32 @@
+import { Redis } from 'ioredis';
+import { rebuildFromChangelog } from '../engine/identity/index.ts';
+import { topicNames } from '../engine/topics.ts';
+import { createKafka } from '../kafka/client.ts';
+import { CliError } from './cli-error.ts';
+import type { RoleContext } from './role.ts';
+
+/**
+ * `tandem identity rebuild`: restores the identity map in Redis from its changelog topic, after
+ * Redis lost its data. Run it with the processors stopped; it rewrites every key it finds in the
+ * changelog and prints what it did.
+ */
+export async function runIdentity({ args, config }: RoleContext): Promise<number> {
+  if (!config) throw new CliError('identity: no configuration');
+  if (args.length !== 1 || args[0] !== 'rebuild') {
+    throw new CliError('usage: tandem identity rebuild', 2);
+  }
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tandem-identity-rebuild' });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  try {
+    const counts = await rebuildFromChangelog({
+      kafka,
+      topic: topicNames(config.topicPrefix).identity,
+      redis,
+      prefix: `${config.redisPrefix}:id`,
+    });
+    process.stdout.write(`${JSON.stringify({ rebuilt: counts })}\n`);
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}

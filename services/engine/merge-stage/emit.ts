@@ -1,0 +1,75 @@
+import type { OutMessage } from '../../kafka/stage.ts';
+import type { EventCodec } from '../events/index.ts';
+import type { Decision } from '../merge/index.ts';
+import type { TopicNames } from '../topics.ts';
+import type { Outcome, Side, SyncConfig } from '../types.ts';
+import { commandId } from './command-id.ts';
+
+export interface EmitContext {
+  readonly sync: SyncConfig;
+  readonly codec: EventCodec;
+  readonly topics: TopicNames;
+  readonly now: () => number;
+}
+
+export function connectionOf(sync: SyncConfig, side: Side): string {
+  return side === 'a' ? sync.a.connection : sync.b.connection;
+}
+
+/** An outcome message for `tandem.outcomes`, keyed `<sync>/<entity>`. */
+export async function outcomeMessage(ctx: EmitContext, outcome: Outcome): Promise<OutMessage> {
+  const value = await ctx.codec.encode('outcome', ctx.topics.outcomes, outcome);
+  return { topic: ctx.topics.outcomes, key: `${outcome.syncId}/${outcome.entityId}`, value };
+}
+
+/**
+ * The messages one decision turns into: a write command per write (to the target connection's
+ * write topic, keyed by entity, with an id derived from `cause`) and an outcome per outcome.
+ */
+export async function decisionMessages(
+  ctx: EmitContext,
+  entityId: string,
+  decision: Decision,
+  cause: readonly (string | number)[],
+): Promise<OutMessage[]> {
+  const { sync, codec, topics, now } = ctx;
+  const out: OutMessage[] = [];
+  const ids = new Map<Side, string>();
+  for (const w of decision.writes) {
+    const target = connectionOf(sync, w.side);
+    const id = commandId([sync.id, entityId, w.side, w.mode, ...cause]);
+    ids.set(w.side, id);
+    const value = await codec.encode('write-command', topics.writes(target), {
+      commandId: id,
+      syncId: sync.id,
+      entityId,
+      object: sync.object,
+      connectionId: target,
+      recordId: w.recordId,
+      mode: w.mode,
+      fields: w.fields,
+      associations: [],
+      issuedAt: now(),
+    });
+    out.push({ topic: topics.writes(target), key: entityId, value });
+  }
+  for (const o of decision.outcomes) {
+    out.push(
+      await outcomeMessage(ctx, {
+        syncId: sync.id,
+        entityId,
+        object: sync.object,
+        side: o.side,
+        connectionId: o.side ? connectionOf(sync, o.side) : null,
+        recordId: o.side ? decision.state[o.side].recordId : null,
+        commandId: o.side ? (ids.get(o.side) ?? null) : null,
+        status: o.status,
+        category: o.category,
+        message: o.message,
+        latencyMs: null,
+        at: now(),
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,293 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { ChunkContext, ChunkResult, OutMessage } from '../../kafka/stage.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { EventCodec } from '../events/index.ts';
+import type { IdentityMap } from '../identity/index.ts';
+import {
+  decide,
+  type ChangeInput,
+  type Decision,
+  type MergePhase,
+  type MergeState,
+} from '../merge/index.ts';
+import { deadLetter, isPermanentEventError } from '../resolve/dead-letters.ts';
+import { markerHeaders } from '../resolve/resolve-stage.ts';
+import { evaluateFilter, requireEmailRule } from '../sync-model/index.ts';
+import type { TopicNames } from '../topics.ts';
+import type { EntityChange, Outcome, Side, SyncConfig } from '../types.ts';
+import type { DeletedIndex } from './deleted-index.ts';
+import { connectionOf, decisionMessages, outcomeMessage, type EmitContext } from './emit.ts';
+import type { InitialSyncTracker } from './initial-sync.ts';
+
+export interface MergeStepDeps {
+  readonly sync: SyncConfig;
+  readonly codec: EventCodec;
+  readonly identity: IdentityMap;
+  readonly topics: TopicNames;
+  readonly tracker: InitialSyncTracker;
+  readonly deleted: DeletedIndex;
+  readonly logger: Logger;
+  readonly partitionsOf: (topic: string) => Promise<number>;
+  /** Called once every partition has merged its initial sync. */
+  readonly onInitialSyncDone: () => Promise<void>;
+  readonly now?: () => number;
+}
+
+interface Loaded {
+  state: MergeState | undefined;
+  readonly version: number;
+  dirty: boolean;
+  /** Whether each side was deleted when loaded, to keep the deleted index in step. */
+  readonly wasDeleted: Readonly<Record<Side, boolean>>;
+}
+
+type Item =
+  | { kind: 'entity'; message: KafkaMessage; value: EntityChange }
+  | { kind: 'marker'; connectionId: string; from: number; partitions: number }
+  | { kind: 'dead'; out: OutMessage };
+
+/**
+ * The merge stage's step for one chunk of `tandem.entities.<object>`, for one sync: decides each
+ * change with the pure core, in order per entity, and turns the decisions into write commands
+ * and outcomes. Entity states are saved (version-checked) after Kafka acknowledged what they
+ * caused; initial-sync bookkeeping likewise.
+ */
+export function createMergeStep(deps: MergeStepDeps) {
+  const { sync, codec, identity, topics, tracker, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const doneParts = new Set<number>();
+  const emitCtx: EmitContext = { sync, codec, topics, now };
+  const sideOf = (connectionId: string): Side | null =>
+    connectionId === sync.a.connection ? 'a' : connectionId === sync.b.connection ? 'b' : null;
+
+  async function read(message: KafkaMessage, ctx: ChunkContext): Promise<Item> {
+    try {
+      if (!message.value) throw new TypeError('a message without a value');
+      const event = await codec.decode(message.value);
+      if (event.kind === 'entity-change') return { kind: 'entity', message, value: event.value };
+      if (event.kind === 'snapshot-done') {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+        return {
+          kind: 'marker',
+          connectionId: event.value.connectionId,
+          from: Number(header(markerHeaders.fromPartition)),
+          partitions: Number(header(markerHeaders.partitions)),
+        };
+      }
+      throw new TypeError(`a ${event.kind} event does not belong on ${ctx.topic}`);
+    } catch (err) {
+      if (err instanceof TypeError || isPermanentEventError(err)) {
+        const out = await deadLetter({ codec, dlqTopic: topics.dlq }, ctx, message, 'schema', err);
+        return { kind: 'dead', out };
+      }
+      throw err;
+    }
+  }
+
+  async function partitionDone(q: number): Promise<boolean> {
+    if (sync.state === 'running' || doneParts.has(q)) return true;
+    if (await tracker.isPartitionDone(q)) doneParts.add(q);
+    return doneParts.has(q);
+  }
+
+  return async function step(
+    messages: readonly KafkaMessage[],
+    ctx: ChunkContext,
+  ): Promise<ChunkResult> {
+    const items = await Promise.all(messages.map((m) => read(m, ctx)));
+    const out: OutMessage[] = [];
+    const states = new Map<string, Loaded>();
+    const held: string[] = [];
+    const mergedNow: string[] = [];
+    let finished = false;
+
+    async function load(entityId: string): Promise<Loaded> {
+      let l = states.get(entityId);
+      if (!l) {
+        const snap = await identity.loadState(entityId, sync.id);
+        const state = snap.value as MergeState | undefined;
+        l = {
+          state,
+          version: snap.version,
+          dirty: false,
+          wasDeleted: { a: state?.a.deleted ?? false, b: state?.b.deleted ?? false },
+        };
+        states.set(entityId, l);
+      }
+      return l;
+    }
+
+    async function emit(entityId: string, decision: Decision, cause: readonly (string | number)[]) {
+      out.push(...(await decisionMessages(emitCtx, entityId, decision, cause)));
+    }
+
+    async function pushOutcome(outcome: Outcome) {
+      out.push(await outcomeMessage(emitCtx, outcome));
+    }
+
+    async function onEntity(item: Extract<Item, { kind: 'entity' }>, live: boolean) {
+      const { entityId, change, duplicateOf } = item.value;
+      const side = sideOf(change.connectionId);
+      if (side === null) return;
+      if (duplicateOf !== null) {
+        await pushOutcome({
+          syncId: sync.id,
+          entityId,
+          object: sync.object,
+          side,
+          connectionId: change.connectionId,
+          recordId: change.recordId,
+          commandId: null,
+          status: 'failed',
+          category: 'duplicate',
+          message: `duplicate of ${duplicateOf} in the same system; linked, not copied`,
+          latencyMs: null,
+          at: now(),
+        });
+        return;
+      }
+      const loaded = await load(entityId);
+      const input: ChangeInput = {
+        side,
+        op: change.op,
+        recordId: change.recordId,
+        fields: change.fields,
+        seq: Number(item.message.offset),
+      };
+      const missingEmail = change.op !== 'delete' && requireEmailRule(sync, change.fields) !== null;
+      const phase: MergePhase = live && !missingEmail ? 'live' : 'initial-hold';
+      const decision = decide(sync, loaded.state, input, { phase });
+      loaded.state = decision.state;
+      loaded.dirty = true;
+      if (missingEmail) {
+        await pushOutcome({
+          syncId: sync.id,
+          entityId,
+          object: sync.object,
+          side,
+          connectionId: change.connectionId,
+          recordId: change.recordId,
+          commandId: null,
+          status: 'failed',
+          category: 'missing-email',
+          message: 'contact has no valid email; it syncs once it has one',
+          latencyMs: null,
+          at: now(),
+        });
+        if (!live) held.push(entityId);
+        return;
+      }
+      if (!live) {
+        held.push(entityId);
+        return;
+      }
+      await emit(entityId, decision, [ctx.partition, item.message.offset]);
+    }
+
+    async function drainInitial() {
+      const pending = await tracker.pending(ctx.partition);
+      for (const entityId of pending) {
+        const loaded = await load(entityId);
+        const state = loaded.state;
+        mergedNow.push(entityId);
+        if (!state) continue;
+        const passes = evaluateFilter(sync.rules.initialFilter, {
+          ...(state.a.values ? { a: state.a.values } : {}),
+          ...(state.b.values ? { b: state.b.values } : {}),
+        });
+        const side: Side = state.a.values && !state.a.deleted ? 'a' : 'b';
+        const values = state[side].values;
+        if (!values || requireEmailRule(sync, values) !== null) continue;
+        if (!passes) {
+          await pushOutcome({
+            syncId: sync.id,
+            entityId,
+            object: sync.object,
+            side,
+            connectionId: connectionOf(sync, side),
+            recordId: state[side].recordId,
+            commandId: null,
+            status: 'excluded',
+            category: 'filtered',
+            message: 'excluded by the initial-sync filter',
+            latencyMs: null,
+            at: now(),
+          });
+          continue;
+        }
+        const input: ChangeInput = {
+          side,
+          op: 'snapshot',
+          recordId: state[side].recordId ?? '',
+          fields: values,
+        };
+        const decision = decide(sync, state, input, { phase: 'initial-merge' });
+        loaded.state = decision.state;
+        loaded.dirty = true;
+        await emit(entityId, decision, ['initial', sync.generation]);
+      }
+    }
+
+    // Every state the chunk needs, fetched at once (pipelined), before deciding in order.
+    const entityIds = new Set(
+      items.flatMap((i) => (i.kind === 'entity' ? [i.value.entityId] : [])),
+    );
+    await Promise.all([...entityIds].map((e) => load(e)));
+
+    // Changes of one entity are decided in order; a marker is a barrier for the whole chunk.
+    for (const item of items) {
+      if (item.kind === 'dead') out.push(item.out);
+      else if (item.kind === 'entity') await onEntity(item, await partitionDone(ctx.partition));
+      else if (!(await partitionDone(ctx.partition))) {
+        const complete = await tracker.noteMarker(
+          ctx.partition,
+          item.connectionId,
+          item.from,
+          item.partitions,
+        );
+        if (complete) {
+          // Entities held in this chunk must be saved before the drain reads them: they are in
+          // `states` already, and the drain reads through the same cache.
+          for (const e of held) await tracker.hold(ctx.partition, e);
+          held.length = 0;
+          await drainInitial();
+          doneParts.add(ctx.partition);
+          finished = true;
+        }
+      }
+    }
+
+    return {
+      out,
+      afterProduce: async () => {
+        // Concurrent saves share Redis pipelines and changelog produce requests.
+        const dirty = [...states].filter(([, l]) => l.dirty);
+        const saved = await Promise.all(
+          dirty.map(([entityId, l]) => identity.saveState(entityId, sync.id, l.state, l.version)),
+        );
+        const lost = dirty.filter((_, i) => !saved[i]).map(([e]) => e);
+        if (lost.length > 0) {
+          throw new Error(
+            `entities ${lost.join(', ')} of sync ${sync.id} changed under this chunk; retrying`,
+          );
+        }
+        await Promise.all(
+          dirty.flatMap(([entityId, l]) =>
+            (['a', 'b'] as const)
+              .filter((side) => (l.state?.[side].deleted ?? false) !== l.wasDeleted[side])
+              .map((side) => deps.deleted.set(side, entityId, l.state?.[side].deleted ?? false)),
+          ),
+        );
+        await Promise.all(held.map((e) => tracker.hold(ctx.partition, e)));
+        await Promise.all(mergedNow.map((e) => tracker.merged(ctx.partition, e)));
+        if (finished) {
+          const count = await deps.partitionsOf(ctx.topic);
+          if (await tracker.finishPartition(ctx.partition, count)) {
+            logger.info({ sync: sync.id, generation: sync.generation }, 'initial sync merged');
+            await deps.onInitialSyncDone();
+          }
+        }
+      },
+    };
+  };
+}

@@ -1,0 +1,292 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Redis } from 'ioredis';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createKafka } from '../kafka/client.ts';
+import { createStage, type Stage } from '../kafka/stage.ts';
+import { createTopicTable, type TopicTable } from '../kafka/table.ts';
+import { retryKafka } from '../kafka/retry.ts';
+import { ensureTopics } from '../kafka/topics.ts';
+import type { Logger } from '../log/logger.ts';
+import { createEventCodec, type EventCodec } from './events/index.ts';
+import {
+  createChangelog,
+  createIdentityMap,
+  type Changelog,
+  type IdentityMap,
+} from './identity/index.ts';
+import { createDeletedIndex } from './merge-stage/deleted-index.ts';
+import { decisionMessages } from './merge-stage/emit.ts';
+import { createInitialSyncTracker } from './merge-stage/initial-sync.ts';
+import { resyncDeleted, type MergeState } from './merge/index.ts';
+import { createMergeStep } from './merge-stage/merge-step.ts';
+import { createResolveStep } from './resolve/resolve-stage.ts';
+import { createSyncRegistry, type SyncRegistry } from './sync-registry.ts';
+import {
+  engineTopics,
+  topicNames,
+  writeTopic,
+  type TopicNames,
+  type TopicSizing,
+} from './topics.ts';
+import { objectTypes, type Side, type SyncConfig } from './types.ts';
+
+export interface ProcessorOptions {
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  readonly schemaRegistryUrl: string;
+  readonly topicPrefix: string;
+  readonly redisPrefix: string;
+  readonly sizing: TopicSizing;
+  readonly logger: Logger;
+  readonly clientId?: string;
+}
+
+export interface Processor {
+  readonly registry: SyncRegistry;
+  readonly topics: TopicNames;
+  readonly identity: IdentityMap;
+  readonly codec: EventCodec;
+  readonly kafka: Kafka;
+  readonly redis: Redis;
+  /** Resolves once this instance's merge group of that sync generation has started. */
+  mergeReady(syncId: string, generation: number, timeoutMs?: number): Promise<void>;
+  /** Re-creates on side `into` the records the sync saw deleted there. */
+  resyncDeleted(syncId: string, into: Side): Promise<{ queued: number }>;
+  /** Initial-sync progress of a sync's current generation. */
+  progress(sync: SyncConfig): Promise<{ total: number; done: number }>;
+  close(): Promise<void>;
+}
+
+/** The `processor` role: the resolve stage, and one merge group per sync that is on. */
+export async function startProcessor(options: ProcessorOptions): Promise<Processor> {
+  const { logger, sizing, redisPrefix } = options;
+  const topics = topicNames(options.topicPrefix);
+  const kafka = createKafka({
+    brokers: options.brokers,
+    clientId: options.clientId ?? 'tandem-processor',
+    logger,
+  });
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, engineTopics(topics, sizing));
+
+  const redis = new Redis(options.redisUrl, {
+    maxRetriesPerRequest: 20,
+    enableAutoPipelining: true,
+  });
+  const codec = createEventCodec({
+    registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),
+  });
+  const changelog: Changelog = createChangelog({
+    kafka,
+    topic: topics.identity,
+    replicationFactor: sizing.replicationFactor,
+    partitions: sizing.partitions,
+  });
+  const identity = createIdentityMap({ redis, prefix: `${redisPrefix}:id`, changelog });
+  const table: TopicTable = createTopicTable({ kafka, topic: topics.config, logger });
+  await table.open();
+  const registry = createSyncRegistry(table);
+  // Not idempotent on purpose: an idempotent kafkajs producer allows one request in flight, which
+  // serialises every partition of both stages. Order per partition holds anyway (a chunk's send
+  // is awaited before the next chunk is read); a retried send may duplicate, which every
+  // consumer tolerates (deterministic ids, replay checks).
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+
+  const partitionCache = new Map<string, number>();
+  async function partitionsOf(topic: string): Promise<number> {
+    let n = partitionCache.get(topic);
+    if (n === undefined) {
+      const meta = await retryKafka(() => admin.fetchTopicMetadata({ topics: [topic] }));
+      n = meta.topics[0]?.partitions.length ?? 0;
+      if (n === 0) throw new Error(`topic ${topic} has no partitions`);
+      partitionCache.set(topic, n);
+    }
+    return n;
+  }
+
+  const resolve: Stage = createStage({
+    kafka,
+    producer,
+    logger,
+    groupId: `${options.topicPrefix}.resolve`,
+    topics: objectTypes.map((o) => topics.changes(o)),
+    handle: createResolveStep({ codec, identity, topics, partitionsOf }),
+  });
+  await resolve.start();
+
+  const trackerFor = (sync: SyncConfig) =>
+    createInitialSyncTracker(redis, `${redisPrefix}:init`, {
+      id: sync.id,
+      generation: sync.generation,
+      a: sync.a.connection,
+      b: sync.b.connection,
+    });
+
+  const deletedFor = (syncId: string) => createDeletedIndex(redis, `${redisPrefix}:merge`, syncId);
+
+  /**
+   * Re-creates on side `into` every record the sync saw deleted there, from the other side's
+   * values. Each entity's state is updated version-checked, so a live change of the same entity
+   * deciding at the same moment makes one of the two retry; the command id names the request.
+   */
+  async function resyncDeletedRecords(syncId: string, into: Side): Promise<{ queued: number }> {
+    const sync = registry.get(syncId);
+    if (!sync) throw new Error(`no sync ${syncId}`);
+    const index = deletedFor(sync.id);
+    const request = `${Date.now()}`;
+    let queued = 0;
+    for (const entityId of await index.members(into)) {
+      for (let attempt = 0; ; attempt++) {
+        const snap = await identity.loadState(entityId, sync.id);
+        const decision = resyncDeleted(sync, snap.value as MergeState | undefined, into);
+        if (decision.writes.length === 0) break;
+        const out = await decisionMessages(
+          { sync, codec, topics, now: Date.now },
+          entityId,
+          decision,
+          ['resync-deleted', into, request],
+        );
+        // Produced before the state is saved: a crash in between re-sends the same command id.
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: out.map((m) => ({
+            topic: m.topic,
+            messages: [{ key: m.key, value: m.value }],
+          })),
+        });
+        if (await identity.saveState(entityId, sync.id, decision.state, snap.version)) {
+          queued += 1;
+          break;
+        }
+        if (attempt >= 5) throw new Error(`entity ${entityId} kept changing; resync it again`);
+      }
+      await index.set(into, entityId, false);
+    }
+    return { queued };
+  }
+
+  const mergers = new Map<string, { generation: number; stage: Stage }>();
+
+  async function startMerger(sync: SyncConfig): Promise<void> {
+    const groupId = `${options.topicPrefix}.merge.${sync.id}`;
+    const entities = topics.entities(sync.object);
+    await ensureTopics(admin, [
+      writeTopic(topics, sync.a.connection, sizing),
+      writeTopic(topics, sync.b.connection, sizing),
+    ]);
+    // A sync's group starts at the end of the entities topic, so that it sees the snapshots its
+    // start triggers and not the history before; later starts (after a stop or a crash) resume
+    // from its committed offsets. Kafka itself says which case it is, so this survives Redis.
+    await initGroupAtEnd(groupId, entities);
+    const stage = createStage({
+      kafka,
+      producer,
+      logger,
+      groupId,
+      topics: [entities],
+      fromBeginning: false,
+      handle: createMergeStep({
+        sync,
+        codec,
+        identity,
+        topics,
+        tracker: trackerFor(sync),
+        deleted: deletedFor(sync.id),
+        logger,
+        partitionsOf,
+        onInitialSyncDone: async () => {
+          const current = registry.get(sync.id);
+          if (
+            current &&
+            current.state === 'initial-sync' &&
+            current.generation === sync.generation
+          ) {
+            await registry.put({ ...current, state: 'running' });
+          }
+        },
+      }),
+    });
+    await stage.start();
+    mergers.set(sync.id, { generation: sync.generation, stage });
+    await table.put(`merge-ready/${sync.id}`, String(sync.generation));
+    logger.info({ sync: sync.id, generation: sync.generation, state: sync.state }, 'merge started');
+  }
+
+  async function initGroupAtEnd(groupId: string, topic: string): Promise<void> {
+    const [committed] = await retryKafka(() => admin.fetchOffsets({ groupId, topics: [topic] }));
+    if (committed?.partitions.some((p) => Number(p.offset) >= 0)) return;
+    const ends = await retryKafka(() => admin.fetchTopicOffsets(topic));
+    try {
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
+    } catch (err) {
+      // Another instance's members joined first: the group is live, and positioned already.
+      logger.debug({ err, groupId }, 'group already active; not repositioning it');
+    }
+  }
+
+  async function stopMerger(id: string): Promise<void> {
+    const m = mergers.get(id);
+    if (!m) return;
+    mergers.delete(id);
+    await m.stage.stop();
+    logger.info({ sync: id }, 'merge stopped');
+  }
+
+  async function reconcile(id: string): Promise<void> {
+    const sync = registry.get(id);
+    const on = sync !== undefined && (sync.state === 'initial-sync' || sync.state === 'running');
+    const current = mergers.get(id);
+    if (!on) return stopMerger(id);
+    if (current && current.generation === sync.generation) return;
+    if (current) await stopMerger(id);
+    await startMerger(sync);
+  }
+
+  // Reconciliations run one at a time, in the order the changes were seen.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (id: string) => {
+    queue = queue
+      .then(() => reconcile(id))
+      .catch((err: unknown) => {
+        logger.error({ err, sync: id }, 'could not apply a sync change');
+      });
+  };
+  const unsubscribe = registry.onChange((id) => enqueue(id));
+  for (const sync of registry.list()) enqueue(sync.id);
+  await queue;
+
+  return {
+    registry,
+    topics,
+    identity,
+    codec,
+    kafka,
+    redis,
+    progress: (sync) => trackerFor(sync).progress(),
+    resyncDeleted: resyncDeletedRecords,
+    async mergeReady(syncId, generation, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (mergers.get(syncId)?.generation !== generation) {
+        if (Date.now() > until) throw new Error(`the merge of sync ${syncId} did not start`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      unsubscribe();
+      await queue;
+      for (const id of [...mergers.keys()]) await stopMerger(id);
+      await resolve.stop();
+      await producer.disconnect();
+      await changelog.close();
+      await table.close();
+      await admin.disconnect();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { TopicSpec } from '../kafka/topics.ts';
+import { objectTypes, type ObjectType } from './types.ts';
+
+/** Every topic name the engine uses, under one prefix (tests use their own prefix each). */
+export interface TopicNames {
+  changes(object: ObjectType): string;
+  entities(object: ObjectType): string;
+  writes(connectionId: string): string;
+  readonly outcomes: string;
+  readonly dlq: string;
+  readonly identity: string;
+  readonly config: string;
+}
+
+export function topicNames(prefix = 'tandem'): TopicNames {
+  return {
+    changes: (object) => `${prefix}.changes.${object}`,
+    entities: (object) => `${prefix}.entities.${object}`,
+    writes: (connectionId) => `${prefix}.writes.${connectionId}`,
+    outcomes: `${prefix}.outcomes`,
+    dlq: `${prefix}.dlq`,
+    identity: `${prefix}.identity`,
+    config: `${prefix}.config`,
+  };
+}
+
+export interface TopicSizing {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+/** The topics the processor needs before it starts (write topics come with each sync). */
+export function engineTopics(names: TopicNames, sizing: TopicSizing): TopicSpec[] {
+  const plain = (topic: string): TopicSpec => ({ topic, ...sizing });
+  return [
+    ...objectTypes.map((o) => plain(names.changes(o))),
+    ...objectTypes.map((o) => plain(names.entities(o))),
+    plain(names.outcomes),
+    plain(names.dlq),
+    { topic: names.identity, ...sizing, compacted: true },
+    {
+      topic: names.config,
+      partitions: 1,
+      replicationFactor: sizing.replicationFactor,
+      compacted: true,
+    },
+  ];
+}
+
+export function writeTopic(
+  names: TopicNames,
+  connectionId: string,
+  sizing: TopicSizing,
+): TopicSpec {
+  return { topic: names.writes(connectionId), ...sizing };
+}
