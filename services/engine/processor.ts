@@ -14,6 +14,11 @@ import {
   type Changelog,
   type IdentityMap,
 } from './identity/index.ts';
+import {
+  activeAssociations,
+  createAssociationResolver,
+  withAssociationMappings,
+} from './merge-stage/associations.ts';
 import { createDeletedIndex } from './merge-stage/deleted-index.ts';
 import { decisionMessages } from './merge-stage/emit.ts';
 import { createInitialSyncTracker } from './merge-stage/initial-sync.ts';
@@ -28,7 +33,7 @@ import {
   type TopicNames,
   type TopicSizing,
 } from './topics.ts';
-import { objectTypes, type Side, type SyncConfig } from './types.ts';
+import { objectTypes, type Fields, type Side, type SyncConfig } from './types.ts';
 
 export interface ProcessorOptions {
   readonly brokers: readonly string[];
@@ -124,6 +129,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
       b: sync.b.connection,
     });
 
+  const associations = createAssociationResolver(redis, `${redisPrefix}:id`);
   const deletedFor = (syncId: string) => createDeletedIndex(redis, `${redisPrefix}:merge`, syncId);
 
   /**
@@ -132,9 +138,18 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
    * deciding at the same moment makes one of the two retry; the command id names the request.
    */
   async function resyncDeletedRecords(syncId: string, into: Side): Promise<{ queued: number }> {
-    const sync = registry.get(syncId);
-    if (!sync) throw new Error(`no sync ${syncId}`);
+    const stored = registry.get(syncId);
+    if (!stored) throw new Error(`no sync ${syncId}`);
+    const sync = withAssociationMappings(stored, activeAssociations(stored, registry.list()));
     const index = deletedFor(sync.id);
+    const emitCtx = {
+      sync,
+      codec,
+      topics,
+      now: Date.now,
+      translate: (fields: Fields, target: string) =>
+        associations.toTargetRefs(fields, target, (e) => identity.entityRecords(e)),
+    };
     const request = `${Date.now()}`;
     let queued = 0;
     for (const entityId of await index.members(into)) {
@@ -194,6 +209,8 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
         topics,
         tracker: trackerFor(sync),
         deleted: deletedFor(sync.id),
+        associations,
+        activeAssociations: () => activeAssociations(sync, registry.list()),
         logger,
         partitionsOf,
         onInitialSyncDone: async () => {

@@ -2,7 +2,13 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { EventCodec } from '../../services/engine/events/index.ts';
 import type { IdentityMap } from '../../services/engine/identity/index.ts';
 import type { TopicNames } from '../../services/engine/topics.ts';
-import type { ChangeOp, Fields, ObjectType, WriteCommand } from '../../services/engine/types.ts';
+import type {
+  AssociationRef,
+  ChangeOp,
+  Fields,
+  ObjectType,
+  WriteCommand,
+} from '../../services/engine/types.ts';
 
 /**
  * A stand-in for a connected system while the real connectors do not exist: an in-memory table
@@ -45,31 +51,52 @@ export function createSimSystem(o: SimOptions): SimSystem {
   let position = 0;
   let nextId = 1;
 
-  async function send(messages: { key: string; value: Buffer; partition?: number }[]) {
+  async function send(
+    messages: { key: string; value: Buffer; partition?: number }[],
+    topic = changes,
+  ) {
     if (!producer) {
       producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
     }
-    await producer.send({ topic: changes, acks: -1, messages });
+    await producer.send({ topic, acks: -1, messages });
   }
 
-  async function changeMessage(recordId: string, op: ChangeOp) {
+  /** A record's `assoc:<object>` values (comma-joined record ids) as association refs. */
+  function split(row: Record<string, string | null>) {
+    const fields: Record<string, string | null> = {};
+    const associations: AssociationRef[] = [];
+    for (const [name, value] of Object.entries(row)) {
+      if (!name.startsWith('assoc:')) {
+        fields[name] = value;
+        continue;
+      }
+      const object = name.slice('assoc:'.length) as ObjectType;
+      for (const [i, recordId] of (value ? value.split(',') : []).entries()) {
+        associations.push({ object, recordId, primary: i === 0 });
+      }
+    }
+    return { fields, associations };
+  }
+
+  async function changeMessage(recordId: string, op: ChangeOp, object = o.object) {
     position += 1;
-    const value = await o.codec.encode('change-event', changes, {
+    const row = split(records.get(recordId) ?? {});
+    const value = await o.codec.encode('change-event', o.topics.changes(object), {
       connectionId: o.connectionId,
-      object: o.object,
+      object,
       recordId,
       op,
       position: String(position),
       sourceTs: Date.now(),
-      fields: op === 'delete' ? {} : { ...(records.get(recordId) ?? {}) },
-      associations: [],
+      fields: op === 'delete' ? {} : row.fields,
+      associations: op === 'delete' ? [] : row.associations,
     });
     return { key: `${o.connectionId}/${recordId}`, value };
   }
 
-  async function publish(recordId: string, op: ChangeOp) {
-    await send([await changeMessage(recordId, op)]);
+  async function publish(recordId: string, op: ChangeOp, object = o.object) {
+    await send([await changeMessage(recordId, op, object)], o.topics.changes(object));
   }
 
   async function apply(cmd: WriteCommand): Promise<void> {
@@ -81,7 +108,7 @@ export function createSimSystem(o: SimOptions): SimSystem {
     if (cmd.mode === 'create' && existing === undefined) {
       recordId = `${o.connectionId}-w${nextId++}`;
       records.set(recordId, { ...cmd.fields });
-      await o.identity.link(o.object, cmd.entityId, o.connectionId, recordId);
+      await o.identity.link(cmd.object, cmd.entityId, o.connectionId, recordId);
     } else {
       recordId ??= existing ?? null;
       if (recordId === null) throw new Error(`no record of ${cmd.entityId} in ${o.connectionId}`);
@@ -90,7 +117,8 @@ export function createSimSystem(o: SimOptions): SimSystem {
     }
     seen.set(cmd.commandId, recordId);
     applied.push(cmd);
-    await publish(recordId, cmd.mode === 'delete' ? 'delete' : existing ? 'update' : 'create');
+    const op = cmd.mode === 'delete' ? 'delete' : existing ? 'update' : 'create';
+    await publish(recordId, op, cmd.object);
   }
 
   return {

@@ -2,7 +2,7 @@ import type { OutMessage } from '../../kafka/stage.ts';
 import type { EventCodec } from '../events/index.ts';
 import type { Decision } from '../merge/index.ts';
 import type { TopicNames } from '../topics.ts';
-import type { Outcome, Side, SyncConfig } from '../types.ts';
+import type { AssociationRef, Fields, Outcome, Side, SyncConfig } from '../types.ts';
 import { commandId } from './command-id.ts';
 
 export interface EmitContext {
@@ -10,6 +10,11 @@ export interface EmitContext {
   readonly codec: EventCodec;
   readonly topics: TopicNames;
   readonly now: () => number;
+  /** Turns a write's association fields into the target's record refs (see associations.ts). */
+  readonly translate?: (
+    fields: Fields,
+    targetConnection: string,
+  ) => Promise<{ fields: Fields; refs: AssociationRef[]; missing: string[] }>;
 }
 
 export function connectionOf(sync: SyncConfig, side: Side): string {
@@ -39,6 +44,27 @@ export async function decisionMessages(
     const target = connectionOf(sync, w.side);
     const id = commandId([sync.id, entityId, w.side, w.mode, ...cause]);
     ids.set(w.side, id);
+    const t = ctx.translate
+      ? await ctx.translate(w.fields, target)
+      : { fields: w.fields, refs: [], missing: [] };
+    if (t.missing.length > 0) {
+      out.push(
+        await outcomeMessage(ctx, {
+          syncId: sync.id,
+          entityId,
+          object: sync.object,
+          side: w.side,
+          connectionId: target,
+          recordId: w.recordId,
+          commandId: id,
+          status: 'failed',
+          category: 'association-target-missing',
+          message: `associated records not in ${target} yet: ${t.missing.join(', ')}`,
+          latencyMs: null,
+          at: now(),
+        }),
+      );
+    }
     const value = await codec.encode('write-command', topics.writes(target), {
       commandId: id,
       syncId: sync.id,
@@ -47,8 +73,8 @@ export async function decisionMessages(
       connectionId: target,
       recordId: w.recordId,
       mode: w.mode,
-      fields: w.fields,
-      associations: [],
+      fields: t.fields,
+      associations: t.refs,
       issuedAt: now(),
     });
     out.push({ topic: topics.writes(target), key: entityId, value });

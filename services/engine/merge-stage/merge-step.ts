@@ -14,7 +14,8 @@ import { deadLetter, isPermanentEventError } from '../resolve/dead-letters.ts';
 import { markerHeaders } from '../resolve/resolve-stage.ts';
 import { evaluateFilter, requireEmailRule } from '../sync-model/index.ts';
 import type { TopicNames } from '../topics.ts';
-import type { EntityChange, Outcome, Side, SyncConfig } from '../types.ts';
+import type { EntityChange, ObjectType, Outcome, Side, SyncConfig } from '../types.ts';
+import { withAssociationMappings, type AssociationResolver } from './associations.ts';
 import type { DeletedIndex } from './deleted-index.ts';
 import { connectionOf, decisionMessages, outcomeMessage, type EmitContext } from './emit.ts';
 import type { InitialSyncTracker } from './initial-sync.ts';
@@ -26,6 +27,9 @@ export interface MergeStepDeps {
   readonly topics: TopicNames;
   readonly tracker: InitialSyncTracker;
   readonly deleted: DeletedIndex;
+  readonly associations: AssociationResolver;
+  /** The association objects this sync carries right now (their syncs are running). */
+  readonly activeAssociations: () => ObjectType[];
   readonly logger: Logger;
   readonly partitionsOf: (topic: string) => Promise<number>;
   /** Called once every partition has merged its initial sync. */
@@ -53,10 +57,14 @@ type Item =
  * caused; initial-sync bookkeeping likewise.
  */
 export function createMergeStep(deps: MergeStepDeps) {
-  const { sync, codec, identity, topics, tracker, logger } = deps;
+  const { codec, identity, topics, tracker, logger } = deps;
+  const stored = deps.sync;
   const now = deps.now ?? Date.now;
   const doneParts = new Set<number>();
-  const emitCtx: EmitContext = { sync, codec, topics, now };
+  // `sync` is the stored sync plus the association mappings active for the current chunk.
+  let sync = stored;
+  let active: ObjectType[] = [];
+  let emitCtx: EmitContext = { sync, codec, topics, now };
   const sideOf = (connectionId: string): Side | null =>
     connectionId === sync.a.connection ? 'a' : connectionId === sync.b.connection ? 'b' : null;
 
@@ -85,7 +93,7 @@ export function createMergeStep(deps: MergeStepDeps) {
   }
 
   async function partitionDone(q: number): Promise<boolean> {
-    if (sync.state === 'running' || doneParts.has(q)) return true;
+    if (stored.state === 'running' || doneParts.has(q)) return true;
     if (await tracker.isPartitionDone(q)) doneParts.add(q);
     return doneParts.has(q);
   }
@@ -94,6 +102,16 @@ export function createMergeStep(deps: MergeStepDeps) {
     messages: readonly KafkaMessage[],
     ctx: ChunkContext,
   ): Promise<ChunkResult> {
+    active = deps.activeAssociations();
+    sync = withAssociationMappings(stored, active);
+    emitCtx = {
+      sync,
+      codec,
+      topics,
+      now,
+      translate: (fields, target) =>
+        deps.associations.toTargetRefs(fields, target, (e) => identity.entityRecords(e)),
+    };
     const items = await Promise.all(messages.map((m) => read(m, ctx)));
     const out: OutMessage[] = [];
     const states = new Map<string, Loaded>();
@@ -147,11 +165,21 @@ export function createMergeStep(deps: MergeStepDeps) {
         return;
       }
       const loaded = await load(entityId);
+      const fields =
+        change.op === 'delete'
+          ? change.fields
+          : await deps.associations.toEntityFields(
+              sync.object,
+              change.connectionId,
+              change.fields,
+              change.associations,
+              active,
+            );
       const input: ChangeInput = {
         side,
         op: change.op,
         recordId: change.recordId,
-        fields: change.fields,
+        fields,
         seq: Number(item.message.offset),
       };
       const missingEmail = change.op !== 'delete' && requireEmailRule(sync, change.fields) !== null;
