@@ -157,12 +157,11 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
         const snap = await identity.loadState(entityId, sync.id);
         const decision = resyncDeleted(sync, snap.value as MergeState | undefined, into);
         if (decision.writes.length === 0) break;
-        const out = await decisionMessages(
-          { sync, codec, topics, now: Date.now },
-          entityId,
-          decision,
-          ['resync-deleted', into, request],
-        );
+        const out = await decisionMessages(emitCtx, entityId, decision, [
+          'resync-deleted',
+          into,
+          request,
+        ]);
         // Produced before the state is saved: a crash in between re-sends the same command id.
         await producer.sendBatch({
           acks: -1,
