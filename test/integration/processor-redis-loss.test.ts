@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildFromChangelog } from '../../services/engine/identity/index.ts';
-import { topicNames } from '../../services/engine/topics.ts';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { contactsSync, startEngine, type EngineFixture } from '../support/engine-fixture.ts';
 import type { SimSystem } from '../support/sim-system.ts';
 import { waitFor, waitQuiet } from '../support/wait.ts';
 
+const tandem = fileURLToPath(new URL('../../bin/tandem', import.meta.url));
 let engine: EngineFixture;
 let crm: SimSystem;
 let billing: SimSystem;
@@ -47,12 +48,20 @@ describe('losing Redis in the middle of a run', () => {
     await engine.stopProcessor();
     const flushed = await engine.flushRedis();
     expect(flushed).toBeGreaterThan(0);
-    const rebuilt = await rebuildFromChangelog({
-      kafka: engine.kafka,
-      topic: topicNames(engine.prefix).identity,
-      redis: engine.redis,
-      prefix: `${engine.prefix}:id`,
+    // What an operator runs: `tandem identity rebuild`, with the processors stopped.
+    const run = spawnSync(tandem, ['identity', 'rebuild'], {
+      env: {
+        ...process.env,
+        TANDEM_TOPIC_PREFIX: engine.prefix,
+        TANDEM_REDIS_PREFIX: engine.prefix,
+      },
+      encoding: 'utf8',
+      timeout: 120_000,
     });
+    expect(run.status, run.stderr).toBe(0);
+    const { rebuilt } = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+      rebuilt: { writes: number };
+    };
     expect(rebuilt.writes).toBeGreaterThan(0);
     await engine.startProcessor();
 
