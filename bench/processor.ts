@@ -28,6 +28,20 @@ const codec = createEventCodec({ registry: new SchemaRegistry({ host: ep.schemaR
 const changes = topics.changes('contacts');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** The change event of new contact `i` on the crm side, published at `sourceTs`. */
+function contactChange(i: number, sourceTs: number) {
+  return codec.encode('change-event', changes, {
+    connectionId: 'crm',
+    object: 'contacts',
+    recordId: `c${i}`,
+    op: 'create',
+    position: String(i),
+    sourceTs,
+    fields: { email: `bench${i}@example.com`, firstname: `F${i}`, lastname: `L${i}`, phone: null },
+    associations: [],
+  });
+}
+
 async function produceChanges(
   count: number,
   start: number,
@@ -37,24 +51,7 @@ async function produceChanges(
   for (let n = start; n < start + count; n += 2000) {
     const messages: Message[] = [];
     for (let i = n; i < Math.min(n + 2000, start + count); i++) {
-      messages.push({
-        key: `crm/c${i}`,
-        value: await codec.encode('change-event', changes, {
-          connectionId: 'crm',
-          object: 'contacts',
-          recordId: `c${i}`,
-          op: 'create',
-          position: String(i),
-          sourceTs: Date.now(),
-          fields: {
-            email: `bench${i}@example.com`,
-            firstname: `F${i}`,
-            lastname: `L${i}`,
-            phone: null,
-          },
-          associations: [],
-        }),
-      });
+      messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now()) });
     }
     await producer.send({ topic: changes, acks: -1, messages });
   }
@@ -196,19 +193,7 @@ async function main() {
     for (let j = i; j < i + 100; j++) {
       const ts = Date.now();
       sourceTimes.set(`bench${j}@example.com`, ts);
-      messages.push({
-        key: `crm/c${j}`,
-        value: await codec.encode('change-event', changes, {
-          connectionId: 'crm',
-          object: 'contacts',
-          recordId: `c${j}`,
-          op: 'create',
-          position: String(j),
-          sourceTs: ts,
-          fields: { email: `bench${j}@example.com`, firstname: 'x', lastname: null, phone: null },
-          associations: [],
-        }),
-      });
+      messages.push({ key: `crm/c${j}`, value: await contactChange(j, ts) });
     }
     await producer.send({ topic: changes, acks: -1, messages });
     await new Promise((r) => setTimeout(r, (100 / rate) * 1000));

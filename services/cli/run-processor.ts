@@ -1,18 +1,13 @@
 import { startProcessor } from '../engine/processor.ts';
-import { probeBrokers } from '../kafka/probe.ts';
 import { createLogger } from '../log/logger.ts';
 import { CliError } from './cli-error.ts';
+import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
 import { untilSignal } from './signals.ts';
 
 export async function runProcessor({ config }: RoleContext): Promise<number> {
   if (!config) throw new CliError('processor: no configuration');
-  const probe = await probeBrokers(config.kafkaBrokers);
-  if (!probe.ok) {
-    throw new CliError(
-      `cannot reach Kafka at TANDEM_KAFKA_BROKERS=${config.kafkaBrokers.join(',')} (${probe.reasons.join('; ')})`,
-    );
-  }
+  await requireKafka(config);
   const logger = createLogger('processor', config.logLevel);
   const processor = await startProcessor({
     brokers: config.kafkaBrokers,

@@ -1,18 +1,13 @@
-import { probeBrokers } from '../kafka/probe.ts';
 import { createLogger } from '../log/logger.ts';
 import { startRegistry } from '../schema-registry/index.ts';
 import { CliError } from './cli-error.ts';
+import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
 import { untilSignal } from './signals.ts';
 
 export async function runRegistry({ config }: RoleContext): Promise<number> {
   if (!config) throw new CliError('registry: no configuration');
-  const probe = await probeBrokers(config.kafkaBrokers);
-  if (!probe.ok) {
-    throw new CliError(
-      `cannot reach Kafka at TANDEM_KAFKA_BROKERS=${config.kafkaBrokers.join(',')} (${probe.reasons.join('; ')})`,
-    );
-  }
+  await requireKafka(config);
   const logger = createLogger('registry', config.logLevel);
   const registry = await startRegistry({
     brokers: config.kafkaBrokers,

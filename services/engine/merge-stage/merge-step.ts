@@ -143,25 +143,38 @@ export function createMergeStep(deps: MergeStepDeps) {
       out.push(await outcomeMessage(emitCtx, outcome));
     }
 
+    /** An outcome about one side's record that no write command stands behind. */
+    function recordOutcome(
+      entityId: string,
+      side: Side,
+      recordId: string | null,
+      status: Outcome['status'],
+      category: Outcome['category'],
+      message: string,
+    ): Promise<void> {
+      return pushOutcome({
+        syncId: sync.id,
+        entityId,
+        object: sync.object,
+        side,
+        connectionId: connectionOf(sync, side),
+        recordId,
+        commandId: null,
+        status,
+        category,
+        message,
+        latencyMs: null,
+        at: now(),
+      });
+    }
+
     async function onEntity(item: Extract<Item, { kind: 'entity' }>, live: boolean) {
       const { entityId, change, duplicateOf } = item.value;
       const side = sideOf(change.connectionId);
       if (side === null) return;
       if (duplicateOf !== null) {
-        await pushOutcome({
-          syncId: sync.id,
-          entityId,
-          object: sync.object,
-          side,
-          connectionId: change.connectionId,
-          recordId: change.recordId,
-          commandId: null,
-          status: 'failed',
-          category: 'duplicate',
-          message: `duplicate of ${duplicateOf} in the same system; linked, not copied`,
-          latencyMs: null,
-          at: now(),
-        });
+        const message = `duplicate of ${duplicateOf} in the same system; linked, not copied`;
+        await recordOutcome(entityId, side, change.recordId, 'failed', 'duplicate', message);
         return;
       }
       const loaded = await load(entityId);
@@ -188,20 +201,8 @@ export function createMergeStep(deps: MergeStepDeps) {
       loaded.state = decision.state;
       loaded.dirty = true;
       if (missingEmail) {
-        await pushOutcome({
-          syncId: sync.id,
-          entityId,
-          object: sync.object,
-          side,
-          connectionId: change.connectionId,
-          recordId: change.recordId,
-          commandId: null,
-          status: 'failed',
-          category: 'missing-email',
-          message: 'contact has no valid email; it syncs once it has one',
-          latencyMs: null,
-          at: now(),
-        });
+        const message = 'contact has no valid email; it syncs once it has one';
+        await recordOutcome(entityId, side, change.recordId, 'failed', 'missing-email', message);
         if (!live) held.push(entityId);
         return;
       }
@@ -227,20 +228,15 @@ export function createMergeStep(deps: MergeStepDeps) {
         const values = state[side].values;
         if (!values || requireEmailRule(sync, values) !== null) continue;
         if (!passes) {
-          await pushOutcome({
-            syncId: sync.id,
+          const message = 'excluded by the initial-sync filter';
+          await recordOutcome(
             entityId,
-            object: sync.object,
             side,
-            connectionId: connectionOf(sync, side),
-            recordId: state[side].recordId,
-            commandId: null,
-            status: 'excluded',
-            category: 'filtered',
-            message: 'excluded by the initial-sync filter',
-            latencyMs: null,
-            at: now(),
-          });
+            state[side].recordId,
+            'excluded',
+            'filtered',
+            message,
+          );
           continue;
         }
         const input: ChangeInput = {
