@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import { identityErrors } from './errors.ts';
+import { keyHashPartitioner } from './partitioner.ts';
 
 /**
  * The identity map's changelog: every value it writes to Redis is also produced to a compacted
@@ -84,7 +85,8 @@ export function createChangelog(options: ChangelogOptions): Changelog {
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+    // Same partitions as kafkajs's DefaultPartitioner, at a fraction of its CPU cost.
+    createPartitioner: keyHashPartitioner,
   });
   let connected: Promise<void> | undefined;
   const queue: Pending[] = [];
@@ -121,7 +123,10 @@ export function createChangelog(options: ChangelogOptions): Changelog {
             topic,
             acks: -1,
             messages: batch.flatMap((p) =>
-              p.entries.map((e) => ({ key: encodeEntryKey(e), value: e.value })),
+              p.entries.map((e) => ({
+                key: Buffer.from(encodeEntryKey(e), 'utf8'),
+                value: e.value,
+              })),
             ),
           });
           for (const p of batch) p.resolve();

@@ -12,9 +12,12 @@ import {
 import { maxFollowHops, pendingToken, resolveBatch } from './resolve.ts';
 import type { Resolution, ResolveContext, ResolveItem } from './resolve.ts';
 import { defineScripts, scriptsOn } from './scripts.ts';
+import { loadStates as loadStatesIn, saveStates as saveStatesIn } from './state.ts';
+import type { StateSave, StateSnapshot } from './state.ts';
 import type { RedisClient } from './scripts.ts';
 
 export type { Resolution, ResolveItem } from './resolve.ts';
+export type { StateSave, StateSnapshot } from './state.ts';
 
 /**
  * The identity map: which records of which connections are one entity, in Redis (see `keys.ts`
@@ -54,6 +57,17 @@ export interface IdentityMap {
     value: unknown,
     expectedVersion: number,
   ): Promise<boolean>;
+  /**
+   * `loadState` of many entities (e.g. a chunk's) in one pipelined round; results in input
+   * order. States a failed writer left unrecorded are re-recorded in one changelog request.
+   */
+  loadStates(entityIds: readonly string[], syncId: string): Promise<StateSnapshot[]>;
+  /**
+   * `saveState` of many states in one pipelined round, one changelog request and one round
+   * clearing the dirty marks; one compare-and-set each, applied in input order, results
+   * (saved or conflict) in input order. Resolves once every saved state is in the changelog.
+   */
+  saveStates(saves: readonly StateSave[]): Promise<boolean[]>;
 }
 
 export interface LinkResult {
@@ -62,11 +76,6 @@ export interface LinkResult {
   readonly previousEntityId: string | null;
   /** The connection's primary record on the entity when it is another record. */
   readonly duplicateOf: string | null;
-}
-
-export interface StateSnapshot {
-  readonly value: unknown;
-  readonly version: number;
 }
 
 export interface IdentityMapOptions {
@@ -95,15 +104,6 @@ function requireEntityId(entityId: string): void {
   }
 }
 
-function parseState(key: string, blob: string): { version: number; json: string } {
-  const space = blob.indexOf(' ');
-  const version = Number(blob.slice(0, space));
-  if (space < 1 || !Number.isSafeInteger(version)) {
-    throw identityErrors.corruptValue(key, 'a merge state without a version');
-  }
-  return { version, json: blob.slice(space + 1) };
-}
-
 export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
   const { redis } = options;
   const changelog: ChangelogWriter = {
@@ -118,6 +118,13 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
   const at = (relativeKey: string) => `${options.prefix}:${relativeKey}`;
   const ctx: ResolveContext = { redis, scripts, changelog, at };
 
+  const stateCtx = { redis, changelog, at };
+  const loadStates = guard('loadState', (entityIds: readonly string[], syncId: string) =>
+    loadStatesIn(stateCtx, entityIds, syncId),
+  );
+  const saveStates = guard('saveState', (saves: readonly StateSave[]) =>
+    saveStatesIn(stateCtx, saves),
+  );
   const resolveMany = guard('resolve', (items: readonly ResolveItem[]) => resolveBatch(ctx, items));
 
   return {
@@ -202,44 +209,11 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
       throw identityErrors.retireChain(entityId);
     }),
 
-    loadState: guard('loadState', async (entityId, syncId) => {
-      requireEntityId(entityId);
-      const key = entityKey(entityId);
-      const field = entityFields.state(syncId);
-      const dirtyField = entityFields.dirty(syncId);
-      const [blob, dirty] = await redis.hmget(at(key), field, dirtyField);
-      if (blob === null || blob === undefined) return { value: undefined, version: 0 };
-      const { version, json } = parseState(at(key), blob);
-      if (dirty !== null && dirty !== undefined) {
-        // A save that may not have reached the changelog (its writer failed or crashed between
-        // Redis and Kafka): record it now, before anyone builds on it.
-        await changelog.record([{ key, field, value: blob }]);
-        await scripts.hashCompareAndDelete(at(key), dirtyField, dirty);
-      }
-      return { value: JSON.parse(json) as unknown, version };
-    }),
-
-    saveState: guard('saveState', async (entityId, syncId, value, expectedVersion) => {
-      requireEntityId(entityId);
-      if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-        throw identityErrors.badArgument(`expectedVersion ${expectedVersion} is not a version`);
-      }
-      const json = JSON.stringify(value) as string | undefined;
-      if (json === undefined) throw identityErrors.badArgument('the state is not JSON-encodable');
-      const key = entityKey(entityId);
-      const field = entityFields.state(syncId);
-      const dirtyField = entityFields.dirty(syncId);
-      const [saved, version] = await scripts.saveState(
-        at(key),
-        field,
-        dirtyField,
-        expectedVersion,
-        json,
-      );
-      if (saved !== 1) return false;
-      await changelog.record([{ key, field, value: `${version} ${json}` }]);
-      await scripts.hashCompareAndDelete(at(key), dirtyField, String(version));
-      return true;
-    }),
+    loadStates,
+    saveStates,
+    loadState: async (entityId, syncId) =>
+      (await loadStates([entityId], syncId))[0] as StateSnapshot,
+    saveState: async (entityId, syncId, value, expectedVersion) =>
+      (await saveStates([{ entityId, syncId, value, expectedVersion }]))[0] === true,
   };
 }

@@ -14,6 +14,7 @@ export type {
   LinkResult,
   Resolution,
   ResolveItem,
+  StateSave,
   StateSnapshot,
 } from './identity-map.ts';
 export { createChangelog, decodeEntry, encodeEntryKey } from './changelog.ts';

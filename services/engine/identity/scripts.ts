@@ -188,10 +188,9 @@ function isCluster(redis: RedisClient): boolean {
 }
 
 /**
- * Runs independent commands as one round trip: one pipeline on a single Redis; on a Cluster,
- * where a pipeline must stay within one slot group, concurrent commands that ioredis routes per
- * node (and batches per node when the client has `enableAutoPipelining`). Replies in op order;
- * the first command error rejects the round.
+ * Runs independent commands as one round trip: one pipeline on a single Redis; on a Cluster
+ * concurrent commands that ioredis routes per node. Replies in op order; the first command error
+ * rejects the round.
  */
 export async function runRound(redis: RedisClient, ops: readonly RoundOp[]): Promise<unknown[]> {
   if (ops.length === 0) return [];
@@ -199,7 +198,10 @@ export async function runRound(redis: RedisClient, ops: readonly RoundOp[]): Pro
     op.command in lua
       ? invoke(target, op.command as ScriptName, op.key, [...op.args])
       : callPlain(target, op.command as PlainCommand, op.key, op.args);
-  if (isCluster(redis)) return Promise.all(ops.map((op) => call(redis, op)));
+  // One command, or a Cluster (where a pipeline must stay within one slot group): plain calls,
+  // which ioredis routes per node and, with `enableAutoPipelining`, writes together with the
+  // other calls of the same tick (so single-item calls made concurrently still share writes).
+  if (ops.length === 1 || isCluster(redis)) return Promise.all(ops.map((op) => call(redis, op)));
   const pipeline = redis.pipeline();
   for (const op of ops) call(pipeline, op);
   const replies = await pipeline.exec();

@@ -2,7 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { ChunkContext, ChunkResult, OutMessage } from '../../kafka/stage.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { EventCodec } from '../events/index.ts';
-import type { IdentityMap } from '../identity/index.ts';
+import type { IdentityMap, StateSnapshot } from '../identity/index.ts';
 import {
   decide,
   type ChangeInput,
@@ -119,20 +119,22 @@ export function createMergeStep(deps: MergeStepDeps) {
     const mergedNow: string[] = [];
     let finished = false;
 
-    async function load(entityId: string): Promise<Loaded> {
-      let l = states.get(entityId);
-      if (!l) {
-        const snap = await identity.loadState(entityId, sync.id);
-        const state = snap.value as MergeState | undefined;
-        l = {
-          state,
-          version: snap.version,
-          dirty: false,
-          wasDeleted: { a: state?.a.deleted ?? false, b: state?.b.deleted ?? false },
-        };
-        states.set(entityId, l);
-      }
+    function remember(entityId: string, snap: StateSnapshot): Loaded {
+      const state = snap.value as MergeState | undefined;
+      const l: Loaded = {
+        state,
+        version: snap.version,
+        dirty: false,
+        wasDeleted: { a: state?.a.deleted ?? false, b: state?.b.deleted ?? false },
+      };
+      states.set(entityId, l);
       return l;
+    }
+
+    async function load(entityId: string): Promise<Loaded> {
+      return (
+        states.get(entityId) ?? remember(entityId, await identity.loadState(entityId, sync.id))
+      );
     }
 
     async function emit(entityId: string, decision: Decision, cause: readonly (string | number)[]) {
@@ -256,7 +258,9 @@ export function createMergeStep(deps: MergeStepDeps) {
     const entityIds = new Set(
       items.flatMap((i) => (i.kind === 'entity' ? [i.value.entityId] : [])),
     );
-    await Promise.all([...entityIds].map((e) => load(e)));
+    const ids = [...entityIds];
+    const snaps = await identity.loadStates(ids, sync.id);
+    ids.forEach((e, i) => remember(e, snaps[i] ?? { value: undefined, version: 0 }));
 
     // Changes of one entity are decided in order; a marker is a barrier for the whole chunk.
     for (const item of items) {
@@ -284,10 +288,15 @@ export function createMergeStep(deps: MergeStepDeps) {
     return {
       out,
       afterProduce: async () => {
-        // Concurrent saves share Redis pipelines and changelog produce requests.
+        // One pipelined round and one changelog request for the whole chunk.
         const dirty = [...states].filter(([, l]) => l.dirty);
-        const saved = await Promise.all(
-          dirty.map(([entityId, l]) => identity.saveState(entityId, sync.id, l.state, l.version)),
+        const saved = await identity.saveStates(
+          dirty.map(([entityId, l]) => ({
+            entityId,
+            syncId: sync.id,
+            value: l.state,
+            expectedVersion: l.version,
+          })),
         );
         const lost = dirty.filter((_, i) => !saved[i]).map(([e]) => e);
         if (lost.length > 0) {
