@@ -1,0 +1,47 @@
+import type { AssociationStore } from './association-store.ts';
+import type { SimClock } from './clock.ts';
+import type { FaultInjector, RequestLog } from './faults.ts';
+import type { PropertyRegistry } from './properties.ts';
+import type { RollingWindowLimiter } from './rate-limit.ts';
+import type { RecordStore } from './record-store.ts';
+
+export interface HubSpotSimulatorOptions {
+  /** Private-app access tokens accepted as `Authorization: Bearer <token>`. Default `['test-token']`. */
+  tokens?: string[];
+  /** Requests per rolling window per token (HubSpot: 100 Free/Starter, 190 Pro/Enterprise). Default 100. */
+  burstLimit?: number;
+  /** Length of the rolling window. Default 10,000 ms (HubSpot's TEN_SECONDLY_ROLLING policy). */
+  burstWindowMs?: number;
+  /** Search requests per second per token. Default 5. */
+  searchLimitPerSecond?: number;
+  /** Requests per day per token (HubSpot: 250,000 Free/Starter). Default 250,000. */
+  dailyLimit?: number;
+  /** Reject enumeration values outside the property's options (HubSpot does). Default true. */
+  enforceEnumerationOptions?: boolean;
+  /** Add a `Retry-After` header (seconds) to 429s. HubSpot documents none; default false. */
+  sendRetryAfter?: boolean;
+  clockOffsetMs?: number;
+  logger?: boolean;
+}
+
+export interface SimLimits {
+  burst: RollingWindowLimiter;
+  search: RollingWindowLimiter;
+  daily: RollingWindowLimiter;
+}
+
+/** Everything a route group needs; passed to each encapsulated plugin. */
+export interface SimContext {
+  options: Required<Omit<HubSpotSimulatorOptions, 'clockOffsetMs' | 'logger'>>;
+  clock: SimClock;
+  properties: PropertyRegistry;
+  records: RecordStore;
+  associations: AssociationStore;
+  faults: FaultInjector;
+  requests: RequestLog;
+  limits: SimLimits;
+}
+
+export interface RoutePluginOptions {
+  ctx: SimContext;
+}

@@ -1,0 +1,250 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { BatchError } from '../batch-shape.ts';
+import { batchResponse, idOf, readInputs } from '../batch-shape.ts';
+import type { RoutePluginOptions, SimContext } from '../context.ts';
+import { defaultAssociationType, findAssociationType } from '../association-types.ts';
+import { notFoundError, validationError } from '../errors.ts';
+import { OBJECT_TYPE_IDS, resolveObjectType } from '../object-types.ts';
+import type { ObjectType } from '../types.ts';
+
+/**
+ * Associations v4 ("Associations v4" guide, developers.hubspot.com/docs/api/crm/associations):
+ * - `PUT /crm/v4/objects/{from}/{fromId}/associations/default/{to}/{toId}` (unlabeled, default type)
+ * - `PUT /crm/v4/objects/{from}/{fromId}/associations/{to}/{toId}` body `[{associationCategory,
+ *   associationTypeId}]` (labelled, e.g. 1 = contact→company Primary)
+ * - `GET /crm/v4/objects/{from}/{fromId}/associations/{to}` → `{results: [{toObjectId,
+ *   associationTypes: [{category, typeId, label}]}], paging?}`
+ * - `DELETE /crm/v4/objects/{from}/{fromId}/associations/{to}/{toId}` (204)
+ * - `POST /crm/v4/associations/{from}/{to}/batch/{associate/default|create|read|archive|labels/archive}`
+ * Batch size: 1,000 inputs here (HubSpot's exact v4 maximum was not confirmed from its docs).
+ */
+
+export const ASSOCIATION_BATCH_MAX = 1000;
+const CATEGORY = 'HUBSPOT_DEFINED';
+
+interface PairParams {
+  fromType: string;
+  fromId: string;
+  toType: string;
+  toId: string;
+}
+
+function pair(p: { fromType: string; toType: string }): { from: ObjectType; to: ObjectType } {
+  const from = resolveObjectType(p.fromType);
+  const to = resolveObjectType(p.toType);
+  if (!defaultAssociationType(from, to))
+    throw validationError(`${from} cannot be associated with ${to}`);
+  return { from, to };
+}
+
+function exists(ctx: SimContext, type: ObjectType, id: string): boolean {
+  return ctx.records.get(type, id) !== undefined;
+}
+
+function typeIdsOf(raw: unknown, from: ObjectType, to: ObjectType): number[] {
+  const list = Array.isArray(raw) ? (raw as { associationTypeId?: unknown }[]) : [];
+  return list.map((t) => {
+    const def = findAssociationType(Number(t.associationTypeId));
+    if (!def || def.from !== from || def.to !== to) {
+      throw validationError(
+        `associationTypeId ${String(t.associationTypeId)} is not valid from ${from} to ${to}`,
+      );
+    }
+    return def.typeId;
+  });
+}
+
+function labelsOf(typeIds: number[]): string[] {
+  return typeIds.flatMap((id) => findAssociationType(id)?.label ?? []);
+}
+
+function labelledResult(
+  from: ObjectType,
+  fromId: string,
+  to: ObjectType,
+  toId: string,
+  typeIds: number[],
+) {
+  return {
+    fromObjectTypeId: OBJECT_TYPE_IDS[from],
+    fromObjectId: Number(fromId),
+    toObjectTypeId: OBJECT_TYPE_IDS[to],
+    toObjectId: Number(toId),
+    labels: labelsOf(typeIds),
+  };
+}
+
+function associatedEntries(ctx: SimContext, from: ObjectType, fromId: string, to: ObjectType) {
+  return ctx.associations.list(from, fromId, to).map((edge) => ({
+    toObjectId: Number(edge.toId),
+    associationTypes: edge.typeIds.map((typeId) => ({
+      category: CATEGORY,
+      typeId,
+      label: findAssociationType(typeId)?.label ?? null,
+    })),
+  }));
+}
+
+function missingError(ids: string[]): BatchError {
+  return {
+    status: 'error',
+    category: 'OBJECT_NOT_FOUND',
+    message: `Records not found: ${ids.join(', ')}`,
+    context: { ids },
+  };
+}
+
+export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { ctx }) => {
+  app.put<{ Params: PairParams }>(
+    '/crm/v4/objects/:fromType/:fromId/associations/default/:toType/:toId',
+    async (request) => {
+      const { from, to } = pair(request.params);
+      const { fromId, toId } = request.params;
+      if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) throw notFoundError();
+      const startedAt = ctx.clock.iso();
+      ctx.associations.add(from, fromId, to, toId, []);
+      const spec = {
+        associationCategory: CATEGORY,
+        associationTypeId: defaultAssociationType(from, to)?.typeId,
+      };
+      return batchResponse(
+        startedAt,
+        ctx.clock.iso(),
+        [{ from: { id: fromId }, to: { id: toId }, associationSpec: spec }],
+        [],
+      );
+    },
+  );
+
+  app.put<{ Params: PairParams; Body: unknown }>(
+    '/crm/v4/objects/:fromType/:fromId/associations/:toType/:toId',
+    async (request, reply) => {
+      const { from, to } = pair(request.params);
+      const { fromId, toId } = request.params;
+      const typeIds = typeIdsOf(request.body, from, to);
+      if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) throw notFoundError();
+      ctx.associations.add(from, fromId, to, toId, typeIds);
+      return reply.code(201).send(labelledResult(from, fromId, to, toId, typeIds));
+    },
+  );
+
+  app.get<{ Params: Omit<PairParams, 'toId'>; Querystring: { limit?: string; after?: string } }>(
+    '/crm/v4/objects/:fromType/:fromId/associations/:toType',
+    async (request) => {
+      const { from, to } = pair(request.params);
+      const limit = Math.min(500, Math.max(1, Number(request.query.limit ?? 500) || 500));
+      const offset = Math.max(0, Number(request.query.after ?? 0) || 0);
+      const all = associatedEntries(ctx, from, request.params.fromId, to);
+      const body: Record<string, unknown> = { results: all.slice(offset, offset + limit) };
+      if (offset + limit < all.length) body.paging = { next: { after: String(offset + limit) } };
+      return body;
+    },
+  );
+
+  app.delete<{ Params: PairParams }>(
+    '/crm/v4/objects/:fromType/:fromId/associations/:toType/:toId',
+    async (request, reply) => {
+      const { from, to } = pair(request.params);
+      ctx.associations.remove(from, request.params.fromId, to, request.params.toId);
+      return reply.code(204).send();
+    },
+  );
+
+  type BatchRoute = { Params: { fromType: string; toType: string }; Body: unknown };
+  const base = '/crm/v4/associations/:fromType/:toType/batch';
+
+  app.post<BatchRoute>(`${base}/associate/default`, async (request, reply) => {
+    const { from, to } = pair(request.params);
+    const startedAt = ctx.clock.iso();
+    const typeId = defaultAssociationType(from, to)?.typeId;
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+      const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
+      const toId = idOf((input.to ?? {}) as Record<string, unknown>);
+      if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) {
+        missing.push(exists(ctx, from, fromId) ? toId : fromId);
+        continue;
+      }
+      ctx.associations.add(from, fromId, to, toId, []);
+      results.push({
+        from: { id: fromId },
+        to: { id: toId },
+        associationSpec: { associationCategory: CATEGORY, associationTypeId: typeId },
+      });
+    }
+    const errors = missing.length > 0 ? [missingError(missing)] : [];
+    return reply
+      .code(errors.length > 0 ? 207 : 200)
+      .send(batchResponse(startedAt, ctx.clock.iso(), results, errors));
+  });
+
+  app.post<BatchRoute>(`${base}/create`, async (request, reply) => {
+    const { from, to } = pair(request.params);
+    const startedAt = ctx.clock.iso();
+    const inputs = readInputs(request.body, ASSOCIATION_BATCH_MAX);
+    const parsed = inputs.map((input) => ({
+      fromId: idOf((input.from ?? {}) as Record<string, unknown>),
+      toId: idOf((input.to ?? {}) as Record<string, unknown>),
+      typeIds: typeIdsOf(input.types, from, to),
+    }));
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const { fromId, toId, typeIds } of parsed) {
+      if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) {
+        missing.push(exists(ctx, from, fromId) ? toId : fromId);
+        continue;
+      }
+      ctx.associations.add(from, fromId, to, toId, typeIds);
+      results.push(labelledResult(from, fromId, to, toId, typeIds));
+    }
+    const errors = missing.length > 0 ? [missingError(missing)] : [];
+    return reply
+      .code(errors.length > 0 ? 207 : 201)
+      .send(batchResponse(startedAt, ctx.clock.iso(), results, errors));
+  });
+
+  app.post<BatchRoute>(`${base}/read`, async (request, reply) => {
+    const { from, to } = pair(request.params);
+    const startedAt = ctx.clock.iso();
+    const results: unknown[] = [];
+    const errors: BatchError[] = [];
+    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+      const id = idOf(input);
+      const entries = associatedEntries(ctx, from, id, to);
+      if (entries.length === 0) {
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `No ${to} is associated with ${from} ${id}.`,
+          context: { fromObjectId: [id] },
+        });
+        continue;
+      }
+      results.push({ from: { id }, to: entries });
+    }
+    return reply
+      .code(errors.length > 0 ? 207 : 200)
+      .send(batchResponse(startedAt, ctx.clock.iso(), results, errors));
+  });
+
+  app.post<BatchRoute>(`${base}/archive`, async (request, reply) => {
+    const { from, to } = pair(request.params);
+    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+      const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
+      const targets = Array.isArray(input.to) ? (input.to as Record<string, unknown>[]) : [];
+      for (const target of targets) ctx.associations.remove(from, fromId, to, idOf(target));
+    }
+    return reply.code(204).send();
+  });
+
+  app.post<BatchRoute>(`${base}/labels/archive`, async (request, reply) => {
+    const { from, to } = pair(request.params);
+    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+      const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
+      const toId = idOf((input.to ?? {}) as Record<string, unknown>);
+      ctx.associations.remove(from, fromId, to, toId, typeIdsOf(input.types, from, to));
+    }
+    return reply.code(204).send();
+  });
+};

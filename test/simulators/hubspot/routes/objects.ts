@@ -1,0 +1,130 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePluginOptions, SimContext } from '../context.ts';
+import { applyCreateAssociations, parseCreateAssociations } from '../create-associations.ts';
+import { notFoundError, validationError } from '../errors.ts';
+import { resolveObjectType } from '../object-types.ts';
+import { parsePropertyList, toApiRecord } from '../record-view.ts';
+import type { ObjectType, StoredRecord } from '../types.ts';
+import { assertValid, validateProperties } from '../validation.ts';
+
+/**
+ * Basic CRM object endpoints (CRM objects reference, e.g. "Contacts" guide):
+ * list `GET /crm/v3/objects/{type}` (limit up to 100, cursor `paging.next.after`), read, create
+ * (201), update (PATCH), archive (DELETE, 204).
+ */
+
+export const LIST_MAX_LIMIT = 100;
+
+interface TypeParams {
+  objectType: string;
+}
+interface RecordParams extends TypeParams {
+  objectId: string;
+}
+type Query = Record<string, string | undefined>;
+
+export function findRecord(
+  ctx: SimContext,
+  type: ObjectType,
+  id: string,
+  idProperty?: string,
+  archived = false,
+): StoredRecord | undefined {
+  if (idProperty && idProperty !== 'hs_object_id') {
+    const def = ctx.properties.get(type, idProperty);
+    if (!def?.hasUniqueValue)
+      throw validationError(`${idProperty} is not a unique identifier property for ${type}`);
+    return ctx.records.findByProperty(type, idProperty, id);
+  }
+  const record = ctx.records.get(type, id, archived);
+  return record && record.archived === archived ? record : undefined;
+}
+
+export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { ctx }) => {
+  app.get<{ Params: TypeParams; Querystring: Query }>(
+    '/crm/v3/objects/:objectType',
+    async (request) => {
+      const type = resolveObjectType(request.params.objectType);
+      const q = request.query;
+      // HubSpot documents 100 as the page maximum; larger values are served as 100.
+      const limit = Math.min(LIST_MAX_LIMIT, Math.max(1, Number(q.limit ?? 10) || 10));
+      const after = q.after === undefined ? undefined : Number(q.after);
+      if (after !== undefined && !Number.isFinite(after))
+        throw validationError(`Invalid after value: ${q.after}`);
+      const all = ctx.records.list(type, q.archived === 'true');
+      const start = after === undefined ? 0 : all.findIndex((r) => Number(r.id) >= after);
+      const page = start < 0 ? [] : all.slice(start, start + limit);
+      const next = start < 0 ? undefined : all[start + limit];
+      const requested = parsePropertyList(q.properties);
+      const body: Record<string, unknown> = {
+        results: page.map((r) => toApiRecord(ctx.properties, r, requested)),
+      };
+      if (next) {
+        body.paging = {
+          next: { after: next.id, link: `/crm/v3/objects/${type}?limit=${limit}&after=${next.id}` },
+        };
+      }
+      return body;
+    },
+  );
+
+  app.get<{ Params: RecordParams; Querystring: Query }>(
+    '/crm/v3/objects/:objectType/:objectId',
+    async (request) => {
+      const type = resolveObjectType(request.params.objectType);
+      const { idProperty, archived, properties } = request.query;
+      const record = findRecord(
+        ctx,
+        type,
+        request.params.objectId,
+        idProperty,
+        archived === 'true',
+      );
+      if (!record) throw notFoundError();
+      return toApiRecord(ctx.properties, record, parsePropertyList(properties));
+    },
+  );
+
+  app.post<{ Params: TypeParams; Body: { properties?: unknown; associations?: unknown } }>(
+    '/crm/v3/objects/:objectType',
+    async (request, reply) => {
+      const type = resolveObjectType(request.params.objectType);
+      const body = request.body ?? {};
+      const values = assertValid(
+        validateProperties(ctx.properties, type, body.properties ?? {}, ctx.options),
+      );
+      const pending = parseCreateAssociations(ctx, type, body.associations);
+      const record = ctx.records.create(type, values);
+      applyCreateAssociations(ctx, type, record.id, pending);
+      return reply
+        .code(201)
+        .send(toApiRecord(ctx.properties, record, Object.keys(record.properties)));
+    },
+  );
+
+  app.patch<{ Params: RecordParams; Querystring: Query; Body: { properties?: unknown } }>(
+    '/crm/v3/objects/:objectType/:objectId',
+    async (request) => {
+      const type = resolveObjectType(request.params.objectType);
+      const existing = findRecord(ctx, type, request.params.objectId, request.query.idProperty);
+      if (!existing) throw notFoundError();
+      const values = assertValid(
+        validateProperties(ctx.properties, type, request.body?.properties ?? {}, ctx.options),
+      );
+      const record = ctx.records.update(type, existing.id, values);
+      return toApiRecord(ctx.properties, record, Object.keys(record.properties));
+    },
+  );
+
+  app.delete<{ Params: RecordParams }>(
+    '/crm/v3/objects/:objectType/:objectId',
+    async (request, reply) => {
+      const type = resolveObjectType(request.params.objectType);
+      // Archiving a missing or already archived record is answered with 204 as well.
+      if (ctx.records.archive(type, request.params.objectId)) {
+        ctx.associations.forget(type, request.params.objectId);
+      }
+      return reply.code(204).send();
+    },
+  );
+};

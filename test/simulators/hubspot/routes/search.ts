@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePluginOptions } from '../context.ts';
+import { resolveObjectType } from '../object-types.ts';
+import { toApiRecord } from '../record-view.ts';
+import { parseSearchRequest, runSearch } from '../search.ts';
+
+/**
+ * `POST /crm/v3/objects/{type}/search` → `{total, results, paging?: {next: {after}}}` ("Search the
+ * CRM"). Its own per-second rate limit is applied by the gate.
+ */
+export const searchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { ctx }) => {
+  app.post<{ Params: { objectType: string }; Body: unknown }>(
+    '/crm/v3/objects/:objectType/search',
+    async (request) => {
+      const type = resolveObjectType(request.params.objectType);
+      const search = parseSearchRequest(request.body);
+      const outcome = runSearch(ctx.properties, type, ctx.records.list(type), search);
+      const body: Record<string, unknown> = {
+        total: outcome.total,
+        results: outcome.page.map((r) => toApiRecord(ctx.properties, r, search.properties)),
+      };
+      if (outcome.nextAfter !== undefined) {
+        body.paging = { next: { after: outcome.nextAfter } };
+      }
+      return body;
+    },
+  );
+};
