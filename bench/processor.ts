@@ -28,16 +28,21 @@ const codec = createEventCodec({ registry: new SchemaRegistry({ host: ep.schemaR
 const changes = topics.changes('contacts');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-/** The change event of new contact `i` on the crm side, published at `sourceTs`. */
-function contactChange(i: number, sourceTs: number) {
+/** The change event of contact `i` on the crm side (`edit` > 0: its edit number `edit`). */
+function contactChange(i: number, sourceTs: number, edit = 0) {
   return codec.encode('change-event', changes, {
     connectionId: 'crm',
     object: 'contacts',
     recordId: `c${i}`,
-    op: 'create',
-    position: String(i),
+    op: edit > 0 ? 'update' : 'create',
+    position: String(i + edit * 1_000_000),
     sourceTs,
-    fields: { email: `bench${i}@example.com`, firstname: `F${i}`, lastname: `L${i}`, phone: null },
+    fields: {
+      email: `bench${i}@example.com`,
+      firstname: edit > 0 ? `F${i}-edit${edit}` : `F${i}`,
+      lastname: `L${i}`,
+      phone: null,
+    },
     associations: [],
   });
 }
@@ -45,13 +50,14 @@ function contactChange(i: number, sourceTs: number) {
 async function produceChanges(
   count: number,
   start: number,
+  edit = 0,
   producer = kafka.producer(),
 ): Promise<void> {
   await producer.connect();
   for (let n = start; n < start + count; n += 2000) {
     const messages: Message[] = [];
     for (let i = n; i < Math.min(n + 2000, start + count); i++) {
-      messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now()) });
+      messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now(), edit) });
     }
     await producer.send({ topic: changes, acks: -1, messages });
   }
@@ -173,11 +179,34 @@ async function main() {
     `processor: ${N} changes → ${N} write commands in ${seconds.toFixed(1)} s: ${changesPerSec.toFixed(0)} changes/s`,
   );
 
+  // Updates: every one of those contacts edited once, in a backlog again — the live-sync case
+  // (records already linked, states present: the identity map's fast path).
+  await p.close();
+  await produceChanges(N, 0, 1);
+  const updates = await countArrivals(topics.writes('billing'), 2 * N);
+  const updStarted = performance.now();
+  const p2 = await startProcessor({
+    brokers: ep.kafkaBrokers,
+    redisUrl: ep.redisUrl,
+    schemaRegistryUrl: ep.schemaRegistryUrl,
+    topicPrefix: prefix,
+    redisPrefix: prefix,
+    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
+    logger,
+  });
+  await updates.done;
+  const updSeconds = (performance.now() - updStarted) / 1000;
+  await updates.stop();
+  const updatesPerSec = N / updSeconds;
+  log(
+    `processor, updates of linked records: ${N} in ${updSeconds.toFixed(1)} s: ${updatesPerSec.toFixed(0)} changes/s`,
+  );
+
   // Latency: a steady stream at a fraction of the throughput, change time → write command time.
   const L = Math.min(5000, N);
   const latencies: number[] = [];
   const sourceTimes = new Map<string, number>();
-  const lat = await countArrivals(topics.writes('billing'), N + L, (value) => {
+  const lat = await countArrivals(topics.writes('billing'), 2 * N + L, (value) => {
     const arrived = Date.now();
     void codec.decode(value).then((e) => {
       const sent =
@@ -208,7 +237,7 @@ async function main() {
   log(
     `latency at ${rate} changes/s, change published → write command consumed: p50 ${p50} ms, p99 ${p99} ms (${latencies.length} samples)`,
   );
-  await p.close();
+  await p2.close();
 
   const redis = new Redis(ep.redisUrl);
   let cursor = '0';
@@ -220,17 +249,20 @@ async function main() {
   redis.disconnect();
 
   const ratio = changesPerSec / bare;
-  log(`ratio to passthrough: ${ratio.toFixed(2)}`);
+  const updatesRatio = updatesPerSec / bare;
+  log(`ratio to passthrough: new records ${ratio.toFixed(3)}, updates ${updatesRatio.toFixed(3)}`);
   log(
     JSON.stringify({
       bench: 'processor',
       changes: N,
       partitions: PARTITIONS,
       changesPerSec: Math.round(changesPerSec),
+      updatesPerSec: Math.round(updatesPerSec),
       p50Ms: p50,
       p99Ms: p99,
       passthroughPerSec: Math.round(bare),
       ratio: Number(ratio.toFixed(3)),
+      updatesRatio: Number(updatesRatio.toFixed(3)),
     }),
   );
   process.exit(0);

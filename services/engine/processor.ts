@@ -4,6 +4,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafka } from '../kafka/client.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
+import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { retryKafka } from '../kafka/retry.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
@@ -96,7 +97,10 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   // serialises every partition of both stages. Order per partition holds anyway (a chunk's send
   // is awaited before the next chunk is read); a retried send may duplicate, which every
   // consumer tolerates (deterministic ids, replay checks).
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: keyHashPartitioner,
+  });
   await producer.connect();
 
   const partitionCache = new Map<string, number>();

@@ -1,11 +1,11 @@
 import type { ICustomPartitioner } from 'kafkajs';
 
 /**
- * The changelog's partitioner: the same partition for every key as kafkajs's (and Java's)
- * default partitioner — murmur2 of the key bytes, sign bit cleared, modulo the partition count —
- * so a topic written by either keeps each key on one partition. kafkajs computes murmur2 with
- * 64-bit `Long` objects, a few microseconds per key, which a busy changelog paid on every
- * entry; this one runs on 32-bit integers (`Math.imul`).
+ * Tandem's partitioner: the same partition for every key as kafkajs's (and Java's) default
+ * partitioner — murmur2 of the key bytes, sign bit cleared, modulo the partition count — so a
+ * topic written by either keeps each key on one partition. kafkajs computes murmur2 with 64-bit
+ * `Long` objects, a few microseconds per key, paid on every message of every stage; this one
+ * runs on 32-bit integers (`Math.imul`).
  */
 
 const seed = 0x9747b28c;
@@ -46,8 +46,8 @@ export function partitionOf(key: Uint8Array, count: number): number {
 }
 
 /**
- * A kafkajs partitioner for keyed messages: an explicit `partition` wins, else `partitionOf`.
- * (Changelog entries always carry a key.)
+ * A kafkajs partitioner: an explicit `partition` wins, else `partitionOf` the key; a message
+ * without a key (a dead letter of a keyless message) goes to a random partition.
  */
 export const keyHashPartitioner: ICustomPartitioner =
   () =>
@@ -55,7 +55,7 @@ export const keyHashPartitioner: ICustomPartitioner =
     if (message.partition !== undefined && message.partition !== null) return message.partition;
     const key = message.key;
     if (key === null || key === undefined) {
-      throw new TypeError('the identity changelog produces keyed messages only');
+      return Math.floor(Math.random() * partitionMetadata.length);
     }
     return partitionOf(
       typeof key === 'string' ? Buffer.from(key, 'utf8') : key,

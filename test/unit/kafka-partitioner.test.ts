@@ -1,7 +1,7 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 
-import { keyHashPartitioner, murmur2 } from '../../services/engine/identity/partitioner.ts';
+import { keyHashPartitioner, murmur2 } from '../../services/kafka/partitioner.ts';
 
 const metadata = (count: number) =>
   Array.from({ length: count }, (_, partitionId) => ({

@@ -1,7 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import { identityErrors } from './errors.ts';
-import { keyHashPartitioner } from './partitioner.ts';
+import { keyHashPartitioner } from '../../kafka/partitioner.ts';
 
 /**
  * The identity map's changelog: every value it writes to Redis is also produced to a compacted
