@@ -139,16 +139,18 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   const logger = createLogger('bench', 'warn');
+  const start = () =>
+    startProcessor({
+      brokers: ep.kafkaBrokers,
+      redisUrl: ep.redisUrl,
+      schemaRegistryUrl: ep.schemaRegistryUrl,
+      topicPrefix: prefix,
+      redisPrefix: prefix,
+      sizing: { partitions: PARTITIONS, replicationFactor: 1 },
+      logger,
+    });
   // Topics first (the processor creates them), then the backlog, then the clock starts.
-  const processor = await startProcessor({
-    brokers: ep.kafkaBrokers,
-    redisUrl: ep.redisUrl,
-    schemaRegistryUrl: ep.schemaRegistryUrl,
-    topicPrefix: prefix,
-    redisPrefix: prefix,
-    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
-    logger,
-  });
+  const processor = await start();
   // The sync exists before the backlog: its merge group is positioned at the (empty) end of the
   // entities topic and its write topics exist. The resolve group has committed nothing yet.
   await processor.registry.put(contactsSync('bench', 'crm', 'billing', { state: 'running' }));
@@ -162,15 +164,7 @@ async function main() {
 
   const writes = await countArrivals(topics.writes('billing'), N);
   const started = performance.now();
-  const p = await startProcessor({
-    brokers: ep.kafkaBrokers,
-    redisUrl: ep.redisUrl,
-    schemaRegistryUrl: ep.schemaRegistryUrl,
-    topicPrefix: prefix,
-    redisPrefix: prefix,
-    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
-    logger,
-  });
+  const p = await start();
   await writes.done;
   const seconds = (performance.now() - started) / 1000;
   const changesPerSec = N / seconds;
@@ -185,15 +179,7 @@ async function main() {
   await produceChanges(N, 0, 1);
   const updates = await countArrivals(topics.writes('billing'), 2 * N);
   const updStarted = performance.now();
-  const p2 = await startProcessor({
-    brokers: ep.kafkaBrokers,
-    redisUrl: ep.redisUrl,
-    schemaRegistryUrl: ep.schemaRegistryUrl,
-    topicPrefix: prefix,
-    redisPrefix: prefix,
-    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
-    logger,
-  });
+  const p2 = await start();
   await updates.done;
   const updSeconds = (performance.now() - updStarted) / 1000;
   await updates.stop();

@@ -41,7 +41,21 @@ function startProcessor(): ChildProcess {
 }
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
+            c.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+  );
   const redis = new Redis(ep.redisUrl);
   let cursor = '0';
   do {
