@@ -9,8 +9,11 @@ import {
   createIdentityMap,
   rebuildFromChangelog,
 } from '../../services/engine/identity/index.ts';
+import { decodeLinkEntry } from '../../services/engine/identity/changelog.ts';
 import type {
   Changelog,
+  ChangelogEntry,
+  ChangelogWriter,
   IdentityMap,
   Resolution,
   ResolveItem,
@@ -393,5 +396,58 @@ describe('rebuilding the identity map from its changelog', () => {
     // A new record still matches an entity that existed before the loss.
     const late = await map.resolve('contacts', 'erp', 'z1', ['email:person5@example.com']);
     expect(late.entityId).toBe(first.get('contacts/crm/r5')?.entityId);
+  });
+
+  it('restores a topic an earlier version wrote one entry per link field, then this one', async () => {
+    const prefix = uniqueName('idmap_mixed');
+    prefixes.push(prefix);
+    const topic = uniqueName('identity_mixed');
+    const changelog = await openChangelog(topic);
+    const redis = connectRedis();
+    // The earlier version: every link field its own entry, a moved link's digest a tombstone.
+    const perField: ChangelogWriter = {
+      record: (entries) =>
+        changelog.record(
+          entries.flatMap((entry): ChangelogEntry[] => {
+            const link = decodeLinkEntry(entry);
+            if (link === null) return [entry];
+            return [
+              { key: entry.key, field: 'e', value: link.entityId },
+              { key: entry.key, field: 'k', value: link.keysDigest },
+            ];
+          }),
+        ),
+    };
+    const earlier = createIdentityMap({ redis, prefix, changelog: perField });
+    const current = createIdentityMap({ redis, prefix, changelog });
+    const people = (n: number, email: (i: number) => string): ResolveItem[] =>
+      Array.from({ length: n }, (_, i) => ({
+        object: 'contacts',
+        connectionId: 'crm',
+        recordId: `r${i}`,
+        keys: [`email:${email(i)}`],
+      }));
+
+    const first = await earlier.resolveMany(people(60, (i) => `p${i}@example.com`));
+    // Upgraded: half the records change email, a few are moved by a sink, new ones arrive.
+    await current.resolveMany(people(30, (i) => `moved${i}@example.com`));
+    for (let i = 40; i < 45; i += 1) {
+      await current.link('contacts', first[0]?.entityId as string, 'crm', `r${i}`);
+    }
+    await current.resolveMany([
+      ...people(50, (i) => `p${i}@example.com`).slice(45),
+      {
+        object: 'contacts',
+        connectionId: 'billing',
+        recordId: 'b1',
+        keys: ['email:p7@example.com'],
+      },
+    ]);
+
+    const before = await dump(redis, prefix);
+    expect(await deletePrefix(redis, prefix)).toBe(Object.keys(before).length);
+    const counts = await rebuildFromChangelog({ kafka, topic, redis, prefix });
+    expect(counts.skipped).toBe(0);
+    expect(await dump(redis, prefix)).toEqual(before);
   });
 });

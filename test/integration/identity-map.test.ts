@@ -14,6 +14,8 @@ import type {
   ChangelogWriter,
   IdentityMap,
 } from '../../services/engine/identity/index.ts';
+import { linkEntry } from '../../services/engine/identity/changelog.ts';
+import { keysDigest } from '../../services/engine/identity/keys.ts';
 import type { Fields, ObjectType } from '../../services/engine/types.ts';
 import { endpoints, uniqueName } from '../support/endpoints.ts';
 
@@ -105,9 +107,14 @@ describe('resolving a record', () => {
     const before = recorded.length;
     const r = await resolveRecord(map, 'contacts', 'crm', 'c1', { email: 'log@example.com' });
     const mine = recorded.slice(before);
+    expect(mine).toHaveLength(3); // the whole link, the match claim, the registration
     expect(mine).toEqual(
       expect.arrayContaining([
-        { key: 'link:{contacts:crm:c1}', field: 'e', value: r.entityId },
+        {
+          key: 'link:{contacts:crm:c1}',
+          field: 'e',
+          value: JSON.stringify({ e: r.entityId, k: keysDigest(['email:log@example.com']) }),
+        },
         { key: 'match:{contacts:email%3Alog@example.com}', field: null, value: r.entityId },
         { key: `ent:{${r.entityId}}`, field: 'conn:crm', value: 'c1' },
       ]),
@@ -371,7 +378,7 @@ describe('a write the changelog did not acknowledge', () => {
     const r = await map.resolve('contacts', 'crm', 'c1', keys);
     expect(state.seen).toEqual(
       expect.arrayContaining([
-        { key: 'link:{contacts:crm:c1}', field: 'e', value: r.entityId },
+        linkEntry('link:{contacts:crm:c1}', r.entityId, keysDigest(keys)),
         { key: 'match:{contacts:email%3Aretry@example.com}', field: null, value: r.entityId },
         { key: `ent:{${r.entityId}}`, field: 'conn:crm', value: 'c1' },
       ]),

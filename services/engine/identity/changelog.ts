@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import { identityErrors } from './errors.ts';
+import { linkFields } from './keys.ts';
 import { keyHashPartitioner } from '../../kafka/partitioner.ts';
 
 /**
@@ -13,6 +14,12 @@ import { keyHashPartitioner } from '../../kafka/partitioner.ts';
  * key (+ field), so every write of a key lands on one partition in the order `record` was called.
  * Concurrent `record` calls are group-committed: while one produce request is in flight the
  * next calls queue up and go out together in the following request.
+ *
+ * A link hash travels whole, in one message (`linkEntry`): its entity and keys digest. It is
+ * written only by operations on its own record and each message carries every durable field, so
+ * compaction keeping the latest one loses nothing. Entity hashes and match keys are shared by
+ * many records and written in orders only Redis decides, so they stay one message per key and
+ * field: only then do all writes of one of them land on one partition in order.
  */
 
 export interface ChangelogEntry {
@@ -70,6 +77,61 @@ export function decodeEntry(key: Buffer | null, value: Buffer | null): Changelog
     field: field ?? null,
     value: value === null ? null : value.toString('utf8'),
   };
+}
+
+/**
+ * A whole link hash as one entry: entity `e` and keys digest `k` (null: no digest). It keeps the
+ * Kafka key of the per-field entity entries earlier versions wrote (`[link, 'e']`, whose value
+ * was the bare entity id), so it supersedes them in place, on their partition. Earlier versions'
+ * `[link, 'k']` entries live on another partition: whoever rewrites an existing link writes that
+ * entry as well (`legacyDigestEntry`), so both sources of `k` always agree.
+ */
+export function linkEntry(key: string, entityId: string, digest: string | null): ChangelogEntry {
+  const value = digest === null ? { e: entityId } : { e: entityId, k: digest };
+  return { key, field: linkFields.entity, value: JSON.stringify(value) };
+}
+
+/** The per-field digest entry of earlier versions, kept in step with `linkEntry`. */
+export function legacyDigestEntry(key: string, digest: string | null): ChangelogEntry {
+  return { key, field: linkFields.keysDigest, value: digest };
+}
+
+export interface LinkValue {
+  readonly entityId: string;
+  readonly keysDigest: string | null;
+}
+
+/**
+ * The link a `linkEntry` holds; null for any other entry, including the per-field entity entries
+ * of earlier versions (an entity id never starts with `{`).
+ */
+export function decodeLinkEntry(entry: ChangelogEntry): LinkValue | null {
+  if (entry.field !== linkFields.entity || entry.value?.startsWith('{') !== true) return null;
+  if (!entry.key.startsWith('link:')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(entry.value);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { e, k } = parsed as { e?: unknown; k?: unknown };
+  if (typeof e !== 'string' || (k !== undefined && typeof k !== 'string')) return null;
+  return { entityId: e, keysDigest: k ?? null };
+}
+
+/**
+ * Drops entries a later entry of the same list overwrites (same key and field): on one
+ * partition, in order, only the last of them counts, for compaction and rebuild alike.
+ */
+export function latestEntries(entries: readonly ChangelogEntry[]): ChangelogEntry[] {
+  const latest = new Map<string, ChangelogEntry>();
+  for (const entry of entries) {
+    const id = encodeEntryKey(entry);
+    latest.delete(id); // re-inserted last: keeps the order of the last writes
+    latest.set(id, entry);
+  }
+  return latest.size === entries.length ? [...entries] : [...latest.values()];
 }
 
 interface Pending {

@@ -1,4 +1,5 @@
 import type { ObjectType } from '../types.ts';
+import { legacyDigestEntry, linkEntry } from './changelog.ts';
 import type { ChangelogEntry, ChangelogWriter } from './changelog.ts';
 import { IdentityError, identityErrors } from './errors.ts';
 import {
@@ -175,11 +176,11 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
           entity = value;
         }
       }
-      entries.push(
-        { key: link, field: linkFields.entity, value: entity },
-        { key: link, field: linkFields.keysDigest, value: null },
-        { key: entityKey(entity), field: connField, value: primary },
-      );
+      entries.push(linkEntry(link, entity, null), legacyDigestEntry(link, null), {
+        key: entityKey(entity),
+        field: connField,
+        value: primary,
+      });
       await changelog.record(entries);
       await scripts.hashCompareAndDelete(at(link), linkFields.pending, token);
       return {

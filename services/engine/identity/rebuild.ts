@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch, Kafka } from 'kafkajs';
-import { decodeEntry } from './changelog.ts';
+import { decodeEntry, decodeLinkEntry } from './changelog.ts';
 import type { ChangelogEntry } from './changelog.ts';
 import { identityErrors } from './errors.ts';
+import { linkFields } from './keys.ts';
 import { runRound } from './scripts.ts';
 import type { RedisClient, RoundOp } from './scripts.ts';
 
@@ -19,7 +20,7 @@ export interface RebuildOptions {
 export interface RebuildCounts {
   /** Changelog messages read and applied. */
   readonly entries: number;
-  /** Of those, values written (SET / HSET). */
+  /** Of those, values written (SET / HSET; a whole link counts once). */
   readonly writes: number;
   /** Of those, tombstones applied (DEL / HDEL). */
   readonly deletes: number;
@@ -28,8 +29,26 @@ export interface RebuildCounts {
   readonly partitions: number;
 }
 
-function toOp(prefix: string, entry: ChangelogEntry): RoundOp {
+/**
+ * The Redis commands restoring one entry: a whole link (`linkEntry`) sets its entity and sets or
+ * clears its digest; any other entry, of this version or an earlier one, one key or field.
+ */
+function toOps(prefix: string, entry: ChangelogEntry): RoundOp[] {
   const key = `${prefix}:${entry.key}`;
+  const link = decodeLinkEntry(entry);
+  if (link !== null) {
+    const entity = [linkFields.entity, link.entityId];
+    return link.keysDigest === null
+      ? [
+          { command: 'hset', key, args: entity },
+          { command: 'hdel', key, args: [linkFields.keysDigest] },
+        ]
+      : [{ command: 'hset', key, args: [...entity, linkFields.keysDigest, link.keysDigest] }];
+  }
+  return [toOp(key, entry)];
+}
+
+function toOp(key: string, entry: ChangelogEntry): RoundOp {
   if (entry.field === null) {
     return entry.value === null
       ? { command: 'del', key, args: [] }
@@ -78,7 +97,7 @@ export async function rebuildFromChangelog(options: RebuildOptions): Promise<Reb
           counts.skipped += 1;
           continue;
         }
-        ops.push(toOp(prefix, entry));
+        ops.push(...toOps(prefix, entry));
         counts.entries += 1;
         if (entry.value === null) counts.deletes += 1;
         else counts.writes += 1;

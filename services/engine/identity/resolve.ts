@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ObjectType } from '../types.ts';
+import { latestEntries, legacyDigestEntry, linkEntry } from './changelog.ts';
 import type { ChangelogEntry, ChangelogWriter } from './changelog.ts';
 import { identityErrors } from './errors.ts';
 import {
@@ -29,7 +30,9 @@ import type { IdentityScripts, RedisClient, RoundOp } from './scripts.ts';
  * 3. Register it as its connection's primary record on the entity (HSETNX). Another record there
  *    makes this one a duplicate. An entity found folded (retired) is followed: the link and the
  *    claimed keys move to where it was folded.
- * 4. Record every fact relied on in the changelog, then clear the pending mark.
+ * 4. Record every fact relied on in the changelog, then clear the pending mark. The link goes
+ *    whole in one message; match keys and entity fields one message each (see `changelog.ts`
+ *    for why they cannot share it). A batch records each key and field once, its last value.
  *
  * The pending mark (`p` on the link, set before the first write of a slow resolve and cleared
  * only after the changelog acknowledged) sends a retry after a crash down the slow path again,
@@ -157,7 +160,7 @@ export async function resolveBatch(
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
 
-  await ctx.changelog.record(entries);
+  await ctx.changelog.record(latestEntries(entries));
   const clears: RoundOp[] = slow.map((s) => {
     const p = prepared[s.index] as Prepared;
     return {
@@ -243,10 +246,11 @@ async function resolveSlowly(
     entity = now;
   }
 
-  // 4. What the changelog must hold for this record (recorded by the caller, batched).
+  // 4. What the changelog must hold for this record (recorded by the caller, batched). A link
+  // that existed before may have a digest entry of an earlier version: keep it in step.
+  entries.push(linkEntry(p.link, entity, p.digest));
+  if (start.linked !== null) entries.push(legacyDigestEntry(p.link, p.digest));
   entries.push(
-    { key: p.link, field: linkFields.entity, value: entity },
-    { key: p.link, field: linkFields.keysDigest, value: p.digest },
     { key: entityKey(entity), field: p.connField, value: primary },
     ...mine.map((mk) => ({ key: mk, field: null, value: entity })),
   );
