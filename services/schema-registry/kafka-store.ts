@@ -4,6 +4,7 @@ import type { LogEntry } from 'kafkajs';
 import type { Command, Outcome } from './commands.ts';
 import { execute } from './commands.ts';
 import { RegistryError, registryErrors } from './errors.ts';
+import { retryKafka } from '../kafka/retry.ts';
 import { ensureStoreTopic } from './kafka-topic.ts';
 import { decodeRecord, encodeRecord } from './record-codec.ts';
 import { createRegistryState } from './registry-state.ts';
@@ -86,7 +87,7 @@ export function createKafkaStore(options: KafkaStoreOptions): KafkaStore {
   }
 
   async function readToEnd(timeoutMs: number): Promise<void> {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retryKafka(() => admin.fetchTopicOffsets(topic), 20);
     const target = Number(offsets.find((p) => p.partition === 0)?.high ?? '0');
     const reached = new Promise<void>((resolve) => {
       caughtUp = { target, resolve };
@@ -128,7 +129,12 @@ export function createKafkaStore(options: KafkaStoreOptions): KafkaStore {
       });
       try {
         await admin.connect();
-        const { created } = await ensureStoreTopic(admin, topic, options.replicationFactor ?? 1);
+        // A broker that has just restarted answers "not the leader" until it has loaded its
+        // partitions: retriable, so waited out rather than ending the registry.
+        const { created } = await retryKafka(
+          () => ensureStoreTopic(admin, topic, options.replicationFactor ?? 1),
+          20,
+        );
         if (created) log.info({ topic }, 'created the schema store topic');
         await producer.connect();
         await consumer.connect();
