@@ -13,6 +13,7 @@ import { topicNames } from '../services/engine/topics.ts';
 import { createLogger } from '../services/log/logger.ts';
 import { contactsSync } from '../test/support/engine-fixture.ts';
 import { endpoints, uniqueName } from '../test/support/endpoints.ts';
+import { deletePrefixKeys } from '../test/support/redis-keys.ts';
 
 const N = Number(process.env.BENCH_CHANGES ?? 50_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
@@ -226,12 +227,7 @@ async function main() {
   await p2.close();
 
   const redis = new Redis(ep.redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deletePrefixKeys(redis, prefix);
   redis.disconnect();
 
   const ratio = changesPerSec / bare;

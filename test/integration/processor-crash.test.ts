@@ -11,6 +11,7 @@ import type { WriteCommand } from '../../services/engine/types.ts';
 import { createTopicTable } from '../../services/kafka/table.ts';
 import { contactsSync } from '../support/engine-fixture.ts';
 import { endpoints, uniqueName } from '../support/endpoints.ts';
+import { deletePrefixKeys } from '../support/redis-keys.ts';
 import { waitFor, waitQuiet } from '../support/wait.ts';
 
 const tandem = fileURLToPath(new URL('../../bin/tandem', import.meta.url));
@@ -57,12 +58,7 @@ afterAll(async () => {
       ),
   );
   const redis = new Redis(ep.redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deletePrefixKeys(redis, prefix);
   redis.disconnect();
 });
 

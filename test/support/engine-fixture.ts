@@ -14,6 +14,7 @@ import type { Mapping, ObjectType, SyncConfig } from '../../services/engine/type
 import { createKafka } from '../../services/kafka/client.ts';
 import { createLogger } from '../../services/log/logger.ts';
 import { endpoints, uniqueName } from './endpoints.ts';
+import { deletePrefixKeys } from './redis-keys.ts';
 import { createSimSystem, type SimSystem } from './sim-system.ts';
 
 export interface EngineFixture {
@@ -56,16 +57,7 @@ export async function startEngine(label: string, partitions = 3): Promise<Engine
   const codec = createEventCodec({ registry: new SchemaRegistry({ host: ep.schemaRegistryUrl }) });
   const systems: SimSystem[] = [];
 
-  async function flushRedis(): Promise<number> {
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  }
+  const flushRedis = () => deletePrefixKeys(redis, prefix);
 
   return {
     prefix,
