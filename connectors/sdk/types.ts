@@ -1,0 +1,140 @@
+/**
+ * The one interface every connector declares (PRODUCT.md "Connector types", STYLE.md "Shape"):
+ * a config spec, a live check, discovery of objects and fields, reads (a snapshot, then a change
+ * stream from a position) and writes (a batch of commands, a result per command), a position codec
+ * and an error classifier. The `connect` role drives connectors only through this interface.
+ */
+import type { Catalog } from '../../services/engine/sync-model/catalog.ts';
+import type {
+  AssociationRef,
+  ChangeOp,
+  ErrorCategory,
+  Fields,
+  ObjectType,
+  WriteCommand,
+} from '../../services/engine/types.ts';
+import type { Logger } from '../../services/log/logger.ts';
+import type { JsonSchema } from './spec.ts';
+
+export type { Catalog };
+
+/** What kind of failure an error is: retry it, tell the user to fix the connection, or a bug. */
+export type ErrorClass = 'transient' | 'config' | 'system';
+
+export interface ErrorClassification {
+  readonly class: ErrorClass;
+  /** The outcome category a failed write or check is reported with. */
+  readonly category: ErrorCategory;
+  /** One human line: what to do about it. */
+  readonly hint: string;
+  /** The field the target rejected, for `invalid-value` and `missing-required-field`. */
+  readonly field?: string;
+  /** How long the system asked us to wait before retrying (a 429's Retry-After), in ms. */
+  readonly retryAfterMs?: number;
+}
+
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly message: string;
+  /** Set when `ok` is false. */
+  readonly category?: ErrorCategory;
+}
+
+/** One record as a source read it: field names are the connection's catalog names. */
+export interface SourceRecord {
+  readonly object: ObjectType;
+  readonly recordId: string;
+  readonly op: ChangeOp;
+  readonly fields: Fields;
+  readonly associations: readonly AssociationRef[];
+  /** When the system says the change happened, ms since epoch (the read time for snapshots). */
+  readonly sourceTs: number;
+}
+
+/**
+ * What a change stream yields, in source order. A position says "everything up to here has been
+ * yielded": the connect role commits it (and calls `commit` on the stream) only once Kafka has
+ * acknowledged every change yielded before it.
+ */
+export type StreamItem<P> =
+  | { readonly kind: 'change'; readonly record: SourceRecord; readonly position: P | null }
+  | { readonly kind: 'checkpoint'; readonly position: P };
+
+export interface ChangeStream<P> extends AsyncIterable<readonly StreamItem<P>[]> {
+  /** Everything up to `position` is durable downstream: the source may release it. */
+  commit(position: P): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ReadOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** The result of one write command. */
+export type WriteResult =
+  | {
+      readonly commandId: string;
+      readonly ok: true;
+      /** The target record written (the new id for a create). */
+      readonly recordId: string;
+      /** True when a create made a new record (false: replayed, or matched an existing one). */
+      readonly created: boolean;
+    }
+  | {
+      readonly commandId: string;
+      readonly ok: false;
+      readonly error: ErrorClassification;
+      readonly message: string;
+    };
+
+/** A write command as a connector receives it: creates already checked against the identity map. */
+export type SinkCommand = Pick<
+  WriteCommand,
+  'commandId' | 'entityId' | 'object' | 'recordId' | 'mode' | 'fields' | 'associations'
+>;
+
+export interface SessionContext {
+  readonly logger: Logger;
+  /** A name unique to this connection (replication slot, binlog server id, etc. derive from it). */
+  readonly connectionId: string;
+}
+
+/** An open connection to one system (pools, clients), used by check, discover, reads and writes. */
+export interface ConnectorSession<P> {
+  check(): Promise<CheckResult>;
+  discover(): Promise<Catalog>;
+  /** The objects this connection is configured to sync. */
+  objects(): readonly ObjectType[];
+  /**
+   * Where a change stream started now begins (PostgreSQL: creates the replication slot if there is
+   * none). A snapshot taken after this call plus `stream(startPosition)` misses no change.
+   */
+  startPosition(): Promise<P>;
+  /** Every current record of `object`, in batches. */
+  snapshot(object: ObjectType, options?: ReadOptions): AsyncIterable<readonly SourceRecord[]>;
+  /** Changes after `from`, until closed. */
+  stream(from: P, options?: ReadOptions): Promise<ChangeStream<P>>;
+  /** Applies a batch of commands of one object; a result per command, in order. */
+  write(object: ObjectType, commands: readonly SinkCommand[]): Promise<WriteResult[]>;
+  /** Drops what the connection keeps on the system for reading (PostgreSQL: the slot). */
+  dropSource?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PositionCodec<P> {
+  encode(position: P): string;
+  /** Throws a ConnectorError (class `config`) on a string it did not write. */
+  decode(text: string): P;
+}
+
+export interface Connector<C = unknown, P = unknown> {
+  readonly type: string;
+  readonly title: string;
+  /** JSON Schema of the config, with defaults, descriptions and `secret: true` on credentials. */
+  readonly spec: JsonSchema;
+  /** Opens a session on a config that passed the spec (defaults applied). */
+  open(config: C, context: SessionContext): Promise<ConnectorSession<P>>;
+  readonly position: PositionCodec<P>;
+  /** Maps any error a session threw to its class, outcome category and hint. */
+  classifyError(error: unknown): ErrorClassification;
+}
