@@ -1,0 +1,105 @@
+import type { JsonSchema } from '../sdk/spec.ts';
+import type { ObjectType } from '../../services/engine/types.ts';
+
+/** One synced object: its table and the canonical names some of its columns hold. */
+export interface ObjectConfig {
+  readonly table: string;
+  /** Canonical name → column (`{"email": "email_address"}`); `companyId` names the company FK. */
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+/** A postgres connection's config, as the spec validated it (defaults applied). */
+export interface PostgresConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: string;
+  readonly schema: string;
+  readonly objects: Readonly<Partial<Record<ObjectType, ObjectConfig>>>;
+  readonly slotName?: string;
+  readonly publicationName?: string;
+  readonly heartbeatSeconds: number;
+}
+
+function objectSpec(title: string): JsonSchema {
+  return {
+    type: 'object',
+    description: `Where ${title} live: a table of the schema and the columns holding canonical properties.`,
+    additionalProperties: false,
+    required: ['table'],
+    properties: {
+      table: { type: 'string', minLength: 1, description: `The table holding ${title}.` },
+      fields: {
+        type: 'object',
+        description:
+          'Canonical property → the column holding it ({"email": "email_address"}); "companyId" names the foreign-key column of the company association.',
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
+    },
+  };
+}
+
+/** PostgreSQL names: at most 63 bytes; slots only lowercase letters, digits and underscores. */
+export const spec: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'database', 'user', 'objects'],
+  properties: {
+    host: { type: 'string', minLength: 1, description: 'Host name or address of the server.' },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 5432,
+      description: 'TCP port of the server.',
+    },
+    database: { type: 'string', minLength: 1, description: 'Database holding the tables.' },
+    user: {
+      type: 'string',
+      minLength: 1,
+      description: 'Role to connect as; it needs the REPLICATION attribute (or superuser).',
+    },
+    password: {
+      type: 'string',
+      secret: true,
+      description: "The role's password; leave out where the server trusts the client.",
+    },
+    schema: {
+      type: 'string',
+      minLength: 1,
+      default: 'public',
+      description: 'Schema of the tables (and of the _tandem_commands table writes keep).',
+    },
+    objects: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: false,
+      description: 'The objects this connection syncs, each with its table.',
+      properties: {
+        contacts: objectSpec('contacts'),
+        companies: objectSpec('companies'),
+        deals: objectSpec('deals'),
+      },
+    },
+    slotName: {
+      type: 'string',
+      pattern: '^[a-z0-9_]{1,63}$',
+      description: 'Logical replication slot to read from (default: tandem_<connection id>).',
+    },
+    publicationName: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 63,
+      description: 'Publication of the tables (default: tandem_<connection id>).',
+    },
+    heartbeatSeconds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 300,
+      default: 10,
+      description:
+        'Seconds between status updates to the server; an idle stream reports progress this often so WAL does not pile up.',
+    },
+  },
+};

@@ -1,0 +1,138 @@
+import { classification } from '../sdk/errors.ts';
+import type { SinkCommand, WriteResult } from '../sdk/types.ts';
+import type { WriteMode } from '../../services/engine/types.ts';
+import type { ColumnInfo, TableModel } from './model.ts';
+import { writeValue } from './values.ts';
+
+/** A command checked against the model: the columns it sets and the text bound for each. */
+export interface PlannedCommand {
+  readonly index: number;
+  readonly command: SinkCommand;
+  readonly mode: WriteMode;
+  readonly recordId: string | null;
+  readonly columns: readonly ColumnInfo[];
+  readonly values: readonly (string | null)[];
+  /** For creates: the column matched on and its normalised value (lower-cased, trimmed). */
+  readonly match: { readonly column: ColumnInfo; readonly key: string } | null;
+}
+
+export type Planned =
+  | { readonly ok: true; readonly plan: PlannedCommand }
+  | { readonly ok: false; readonly result: WriteResult };
+
+const companyAssoc = 'assoc:companies';
+
+function failed(command: SinkCommand, message: string, field?: string): Planned {
+  const error = classification('config', 'invalid-value', field === undefined ? {} : { field });
+  return { ok: false, result: { commandId: command.commandId, ok: false, error, message } };
+}
+
+/** The match field of a create: contacts by email; companies by domain, else by name. */
+function matchOf(model: TableModel, values: Map<string, string | null>) {
+  const names =
+    model.object === 'contacts'
+      ? ['email']
+      : model.object === 'companies'
+        ? ['domain', 'name']
+        : [];
+  for (const name of names) {
+    const field = model.byName.get(name);
+    const key = values.get(name)?.trim().toLowerCase();
+    if (field && key) return { column: field.column, key };
+  }
+  return null;
+}
+
+/**
+ * Checks one command: every field must be in the catalog (else a failed result naming it);
+ * `assoc:companies` sets the company FK column where the config names one, other `assoc:*`
+ * fields are ignored; updates and deletes need a record id.
+ */
+export function planCommand(model: TableModel, command: SinkCommand, index: number): Planned {
+  const { mode } = command;
+  if (mode !== 'create' && command.recordId === null) {
+    return failed(command, `${mode} of ${model.object} without a record id`);
+  }
+  const set = new Map<string, { column: ColumnInfo; value: string | null }>();
+  const byField = new Map<string, string | null>();
+  if (mode !== 'delete') {
+    for (const [name, value] of Object.entries(command.fields)) {
+      if (name.startsWith('assoc:')) {
+        if (name === companyAssoc && model.companyColumn) {
+          const id = value?.split(',')[0]?.trim() || null;
+          set.set(model.companyColumn.name, { column: model.companyColumn, value: id });
+        }
+        continue;
+      }
+      // A mapped column is also accepted under its own name (it is unambiguous).
+      const field = model.byName.get(name) ?? model.fields.find((f) => f.column.name === name);
+      if (!field) {
+        return failed(command, `${model.schema}.${model.table} has no field "${name}"`, name);
+      }
+      byField.set(field.name, value);
+      set.set(field.column.name, {
+        column: field.column,
+        value: writeValue(value, field.column.category),
+      });
+    }
+  }
+  const entries = [...set.values()].sort((a, b) => (a.column.name < b.column.name ? -1 : 1));
+  return {
+    ok: true,
+    plan: {
+      index,
+      command,
+      mode,
+      recordId: command.recordId,
+      columns: entries.map((e) => e.column),
+      values: entries.map((e) => e.value),
+      match: mode === 'create' ? matchOf(model, byField) : null,
+    },
+  };
+}
+
+/** Commands applied by one statement: same mode, same columns, no record touched twice. */
+export interface Run {
+  readonly mode: WriteMode;
+  readonly commands: readonly PlannedCommand[];
+}
+
+function signature(plan: PlannedCommand): string {
+  return `${plan.mode}:${plan.columns.map((c) => c.name).join(',')}`;
+}
+
+/**
+ * Consecutive commands grouped into runs that one multi-row statement can apply in order: a run
+ * ends where the mode or the set of columns changes, where a record id, match key or command id
+ * repeats (the later command must see the earlier one's effect), or at `maxRun` commands.
+ */
+export function splitRuns(plans: readonly PlannedCommand[], maxRun = 1_000): Run[] {
+  const runs: Run[] = [];
+  let current: PlannedCommand[] = [];
+  let currentSignature = '';
+  let seen = new Set<string>();
+  const flush = () => {
+    const first = current[0];
+    if (first) runs.push({ mode: first.mode, commands: current });
+    current = [];
+    seen = new Set();
+  };
+  for (const plan of plans) {
+    const keys = [`c:${plan.command.commandId}`];
+    if (plan.recordId !== null) keys.push(`r:${plan.recordId}`);
+    if (plan.match) keys.push(`m:${plan.match.key}`);
+    const sig = signature(plan);
+    if (
+      current.length >= maxRun ||
+      (current.length > 0 && sig !== currentSignature) ||
+      keys.some((k) => seen.has(k))
+    ) {
+      flush();
+    }
+    currentSignature = sig;
+    current.push(plan);
+    for (const k of keys) seen.add(k);
+  }
+  flush();
+  return runs;
+}

@@ -1,0 +1,130 @@
+import type pg from 'pg';
+import { classification } from '../sdk/errors.ts';
+import type { WriteResult } from '../sdk/types.ts';
+import type { CommandsTable } from './commands-table.ts';
+import type { TableModel } from './model.ts';
+import type { PlannedCommand } from './write-plan.ts';
+import { insertQuery, matchQuery, updateQuery } from './write-sql.ts';
+
+/** Results by command index, filled in as runs are applied. */
+export type Results = Map<number, WriteResult>;
+type Target = { readonly plan: PlannedCommand; readonly id: string };
+
+export const ok = (plan: PlannedCommand, recordId: string, created: boolean): WriteResult => ({
+  commandId: plan.command.commandId,
+  ok: true,
+  recordId,
+  created,
+});
+
+/** Updates records by id; a record that is not there gets a failed `deleted` result. */
+export async function updateRecords(
+  db: pg.PoolClient,
+  model: TableModel,
+  targets: readonly Target[],
+  out: Results,
+): Promise<void> {
+  const columns = targets[0]?.plan.columns ?? [];
+  let found: Set<string>;
+  if (columns.length === 0) {
+    found = new Set(targets.map((t) => t.id));
+  } else {
+    const rows = targets.map((t) => ({ id: t.id, values: t.plan.values }));
+    const result = await db.query<{ id: string }>(updateQuery(model, columns, rows));
+    found = new Set(result.rows.map((r) => r.id));
+  }
+  for (const { plan, id } of targets) {
+    out.set(
+      plan.index,
+      found.has(id)
+        ? ok(plan, id, false)
+        : {
+            commandId: plan.command.commandId,
+            ok: false,
+            error: classification('config', 'deleted'),
+            message: `${model.object} record ${id} does not exist in ${model.schema}.${model.table}`,
+          },
+    );
+  }
+}
+
+/** Ids of existing records matching the creates' match keys, by command index. */
+async function matchRecords(
+  db: pg.PoolClient,
+  model: TableModel,
+  plans: readonly PlannedCommand[],
+): Promise<Map<number, string>> {
+  const byColumn = new Map<string, PlannedCommand[]>();
+  for (const p of plans) {
+    if (p.match)
+      byColumn.set(p.match.column.name, [...(byColumn.get(p.match.column.name) ?? []), p]);
+  }
+  const matched = new Map<number, string>();
+  for (const group of byColumn.values()) {
+    const column = group[0]?.match?.column;
+    if (!column) continue;
+    const keys = [...new Set(group.map((p) => p.match?.key ?? ''))];
+    const { rows } = await db.query<{ id: string; key: string }>(matchQuery(model, column, keys));
+    const first = new Map<string, string>();
+    for (const r of rows) if (!first.has(r.key)) first.set(r.key, r.id);
+    for (const p of group) {
+      const id = first.get(p.match?.key ?? '');
+      if (id !== undefined) matched.set(p.index, id);
+    }
+  }
+  return matched;
+}
+
+/**
+ * Creates, exactly once per command id: a command already in the commands table returns its
+ * record (created: false); one whose match key finds a record updates it (created: false); the
+ * rest are inserted. Both of the latter are recorded in the same transaction.
+ */
+export async function createRecords(
+  db: pg.PoolClient,
+  model: TableModel,
+  commands: CommandsTable,
+  plans: readonly PlannedCommand[],
+  out: Results,
+): Promise<void> {
+  const replayed = await commands.lookup(
+    db,
+    plans.map((p) => p.command.commandId),
+  );
+  const fresh: PlannedCommand[] = [];
+  for (const p of plans) {
+    const id = replayed.get(p.command.commandId);
+    if (id === undefined) fresh.push(p);
+    else out.set(p.index, ok(p, id, false));
+  }
+  const matched = await matchRecords(db, model, fresh);
+  const updates: Target[] = [];
+  const inserts: PlannedCommand[] = [];
+  for (const p of fresh) {
+    const id = matched.get(p.index);
+    if (id === undefined) inserts.push(p);
+    else updates.push({ plan: p, id });
+  }
+  if (updates.length > 0) await updateRecords(db, model, updates, out);
+  const columns = inserts[0]?.columns ?? [];
+  const ids: string[] = [];
+  if (inserts.length > 0 && columns.length === 0) {
+    for (let i = 0; i < inserts.length; i++) {
+      const { rows } = await db.query<{ id: string }>(insertQuery(model, [], []));
+      ids.push(rows[0]?.id ?? '');
+    }
+  } else if (inserts.length > 0) {
+    const query = insertQuery(
+      model,
+      columns,
+      inserts.map((p) => p.values),
+    );
+    ids.push(...(await db.query<{ id: string }>(query)).rows.map((r) => r.id));
+  }
+  for (const [i, p] of inserts.entries()) out.set(p.index, ok(p, ids[i] ?? '', true));
+  const applied = [...updates.map((u) => u.plan), ...inserts].flatMap((p) => {
+    const result = out.get(p.index);
+    return result?.ok ? [{ commandId: p.command.commandId, recordId: result.recordId }] : [];
+  });
+  await commands.record(db, applied);
+}

@@ -1,0 +1,116 @@
+import type pg from 'pg';
+import { classification, ConnectorError, messageOf } from '../sdk/errors.ts';
+import type { SinkCommand, WriteResult } from '../sdk/types.ts';
+import type { CommandsTable } from './commands-table.ts';
+import { classifyPgError, isRecordError, sqlState } from './errors.ts';
+import type { TableModel } from './model.ts';
+import { failedResult } from './write-failure.ts';
+import { planCommand, splitRuns, type PlannedCommand, type Run } from './write-plan.ts';
+import { createRecords, ok, updateRecords, type Results } from './write-records.ts';
+import { deleteQuery } from './write-sql.ts';
+
+async function applyRun(
+  db: pg.PoolClient,
+  model: TableModel,
+  commands: CommandsTable,
+  run: Run,
+  out: Results,
+): Promise<void> {
+  const plans = run.commands;
+  if (run.mode === 'delete') {
+    const ids = plans.map((p) => p.recordId ?? '');
+    await db.query(deleteQuery(model, ids));
+    for (const p of plans) out.set(p.index, ok(p, p.recordId ?? '', false));
+  } else if (run.mode === 'update') {
+    await updateRecords(
+      db,
+      model,
+      plans.map((plan) => ({ plan, id: plan.recordId ?? '' })),
+      out,
+    );
+  } else {
+    await createRecords(db, model, commands, plans, out);
+  }
+}
+
+/**
+ * A run inside a savepoint. When PostgreSQL refuses a record's values, the run is rolled back to
+ * the savepoint and applied again one command at a time, so only the refused commands fail.
+ * Anything else (a lost connection, a deadlock) fails the whole batch.
+ */
+async function applyWithFallback(
+  db: pg.PoolClient,
+  model: TableModel,
+  commands: CommandsTable,
+  run: Run,
+  out: Results,
+): Promise<void> {
+  const staged: Results = new Map();
+  await db.query('SAVEPOINT tandem_run');
+  try {
+    await applyRun(db, model, commands, run, staged);
+    await db.query('RELEASE SAVEPOINT tandem_run');
+  } catch (error) {
+    if (!isRecordError(error)) throw error;
+    await db.query('ROLLBACK TO SAVEPOINT tandem_run');
+    const [only] = run.commands;
+    if (run.commands.length === 1 && only) {
+      out.set(only.index, await failedResult(db, model, only, error));
+      return;
+    }
+    for (const plan of run.commands) {
+      await applyWithFallback(db, model, commands, { mode: run.mode, commands: [plan] }, out);
+    }
+    return;
+  }
+  for (const [index, result] of staged) out.set(index, result);
+}
+
+/**
+ * Applies a batch of commands in one transaction and returns a result per command, in order.
+ * Throws (after rolling back) only when the batch as a whole failed.
+ */
+export async function writeBatch(
+  pool: pg.Pool,
+  model: TableModel,
+  commands: CommandsTable,
+  batch: readonly SinkCommand[],
+): Promise<WriteResult[]> {
+  const out: Results = new Map();
+  const plans: PlannedCommand[] = [];
+  for (const [index, command] of batch.entries()) {
+    const planned = planCommand(model, command, index);
+    if (planned.ok) plans.push(planned.plan);
+    else out.set(index, planned.result);
+  }
+  if (plans.length > 0) {
+    let db: pg.PoolClient | undefined;
+    let broken = false;
+    try {
+      db = await pool.connect();
+      await db.query('BEGIN');
+      for (const run of splitRuns(plans)) await applyWithFallback(db, model, commands, run, out);
+      await db.query('COMMIT');
+    } catch (error) {
+      broken = sqlState(error) === undefined;
+      if (!broken) await db?.query('ROLLBACK').catch(() => undefined);
+      throw new ConnectorError(
+        'TANDEM_E_POSTGRES_WRITE',
+        `write of ${batch.length} ${model.object} to ${model.schema}.${model.table} failed: ${messageOf(error)}`,
+        classifyPgError(error),
+        { cause: error },
+      );
+    } finally {
+      db?.release(broken);
+    }
+  }
+  return batch.map(
+    (command, index) =>
+      out.get(index) ?? {
+        commandId: command.commandId,
+        ok: false,
+        error: classification('system', 'target-unavailable'),
+        message: 'the command was not applied',
+      },
+  );
+}
