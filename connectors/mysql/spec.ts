@@ -1,0 +1,107 @@
+import type { JsonSchema } from '../sdk/spec.ts';
+import type { ObjectType } from '../../services/engine/types.ts';
+
+/** One synced object: the table holding it and the canonical-name → column mapping. */
+export interface ObjectConfig {
+  readonly table: string;
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+/** The connection config, as validated by `spec` (defaults applied). */
+export interface MysqlConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: string;
+  readonly objects: Readonly<Partial<Record<ObjectType, ObjectConfig>>>;
+  readonly serverId?: number;
+  readonly pollHeartbeatSeconds: number;
+}
+
+const objectSpec = (what: string): JsonSchema => ({
+  type: 'object',
+  description: `Where ${what} live: the table, and which column holds each canonical property.`,
+  properties: {
+    table: { type: 'string', minLength: 1, description: `The table holding ${what}.` },
+    fields: {
+      type: 'object',
+      description:
+        'Canonical property → column holding it ({"email": "email_address"}); `companyId` names the foreign-key column of the record’s company. Other columns keep their own name.',
+      additionalProperties: { type: 'string', minLength: 1 },
+    },
+  },
+  required: ['table'],
+  additionalProperties: false,
+});
+
+export const spec: JsonSchema = {
+  type: 'object',
+  description: 'A MariaDB or MySQL database read through its row binlog and written with SQL.',
+  properties: {
+    host: { type: 'string', minLength: 1, description: 'Host name or address of the server.' },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 3306,
+      description: 'TCP port of the server.',
+    },
+    database: {
+      type: 'string',
+      minLength: 1,
+      description: 'The database (schema) holding the synced tables.',
+    },
+    user: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'User with SELECT, INSERT, UPDATE, DELETE and CREATE on the database, and REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR) globally.',
+    },
+    password: { type: 'string', secret: true, description: 'Password of the user.' },
+    objects: {
+      type: 'object',
+      description: 'The objects this connection syncs, each with its table.',
+      properties: {
+        contacts: objectSpec('contacts'),
+        companies: objectSpec('companies'),
+        deals: objectSpec('deals'),
+      },
+      additionalProperties: false,
+      minProperties: 1,
+    },
+    serverId: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 4294967295,
+      description:
+        'Replica server id the binlog reader announces; unique among the server’s replicas. Default: derived from the connection id.',
+    },
+    pollHeartbeatSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 10,
+      description:
+        'How often an idle change stream reports its progress (a committable checkpoint), in seconds.',
+    },
+  },
+  required: ['host', 'database', 'user', 'objects'],
+  additionalProperties: false,
+};
+
+const minServerId = 1000;
+const maxServerId = 2 ** 31;
+
+/** A replica server id in 1000..2^31 from the connection id (FNV-1a), stable across restarts. */
+export function defaultServerId(connectionId: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(connectionId, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return minServerId + (hash % (maxServerId - minServerId));
+}
+
+export function serverIdOf(config: MysqlConfig, connectionId: string): number {
+  return config.serverId ?? defaultServerId(connectionId);
+}

@@ -1,0 +1,172 @@
+import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { isTransient } from './errors.ts';
+import type { ServerInfo } from './pool.ts';
+import type { Column, TableModel } from './table-model.ts';
+import { keyParam, toFieldValue, type Param } from './values.ts';
+import type { Assignments, MatchKey } from './write-plan.ts';
+import {
+  deleteSql,
+  existingSql,
+  insertSql,
+  lookupCommandsSql,
+  matchSql,
+  recordCommandsSql,
+  updateParams,
+  updateSql,
+} from './write-sql.ts';
+
+/** One write transaction: the connection, and what every statement needs. */
+export interface WriteTx {
+  readonly conn: PoolConnection;
+  readonly database: string;
+  readonly model: TableModel;
+  readonly tag: string;
+  readonly server: ServerInfo;
+}
+
+export type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Runs `fn` inside a savepoint: on failure only its changes are undone and the failure is returned,
+ * so one bad record does not fail the batch. Transient failures (connection lost, deadlock — which
+ * roll back the whole transaction) are thrown for the caller to retry the batch.
+ */
+export async function attempt<T>(tx: WriteTx, fn: () => Promise<T>): Promise<Outcome<T>> {
+  await tx.conn.query('SAVEPOINT tandem_record');
+  try {
+    const value = await fn();
+    await tx.conn.query('RELEASE SAVEPOINT tandem_record');
+    return { ok: true, value };
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    await tx.conn.query('ROLLBACK TO SAVEPOINT tandem_record');
+    return { ok: false, error };
+  }
+}
+
+async function rows<T>(tx: WriteTx, sql: string, params: readonly Param[]): Promise<T[]> {
+  const [result] = await tx.conn.query(sql, [...params]);
+  return result as T[];
+}
+
+const idOf = (tx: WriteTx, value: unknown) => toFieldValue(value, tx.model.pk) ?? '';
+const key = (tx: WriteTx, recordId: string) => keyParam(recordId, tx.model.pk);
+
+/** The record ids earlier runs of these command ids created, by command id. */
+export async function lookupCommands(tx: WriteTx, ids: readonly string[]) {
+  const found = new Map<string, string>();
+  if (ids.length === 0) return found;
+  const sql = lookupCommandsSql(tx.database, ids.length);
+  for (const r of await rows<{ command_id: string; record_id: string }>(tx, sql, ids)) {
+    found.set(r.command_id, r.record_id);
+  }
+  return found;
+}
+
+export async function recordCommands(tx: WriteTx, done: readonly [string, string][]) {
+  if (done.length === 0) return;
+  await tx.conn.query(recordCommandsSql(tx.database, done.length), done.flat());
+}
+
+/** Existing records by match key (`column\0key` → lowest record id). */
+export async function findMatches(tx: WriteTx, keys: readonly MatchKey[]) {
+  const found = new Map<string, string>();
+  const byColumn = new Map<string, { column: Column; keys: Set<string> }>();
+  for (const k of keys) {
+    const entry = byColumn.get(k.column.name) ?? { column: k.column, keys: new Set<string>() };
+    byColumn.set(k.column.name, entry.keys.add(k.key) && entry);
+  }
+  for (const { column, keys: set } of byColumn.values()) {
+    const sql = matchSql(tx.database, tx.model, column, set.size);
+    for (const r of await rows<{ id: unknown; k: string | null }>(tx, sql, [...set])) {
+      const k = r.k ?? '';
+      const id = `${column.name}\u0000${k}`;
+      if (set.has(k) && !found.has(id)) found.set(id, idOf(tx, r.id));
+    }
+  }
+  return found;
+}
+
+export async function existing(tx: WriteTx, recordIds: readonly string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const sql = existingSql(tx.database, tx.model, recordIds.length);
+  const found = await rows<{ id: unknown }>(
+    tx,
+    sql,
+    recordIds.map((id) => key(tx, id)),
+  );
+  return new Set(found.map((r) => idOf(tx, r.id)));
+}
+
+/** Whether one multi-row INSERT can tell each row's new id. */
+export function canInsertMany(tx: WriteTx, columns: readonly string[]): boolean {
+  return (
+    columns.includes(tx.model.pk.name) ||
+    tx.server.flavor === 'mariadb' ||
+    (tx.server.autoincLockMode < 2 && tx.model.pk.autoIncrement)
+  );
+}
+
+/** Inserts rows with the same columns; returns their record ids in order. */
+export async function insertRows(tx: WriteTx, set: readonly Assignments[]): Promise<string[]> {
+  const columns = set[0]?.columns ?? [];
+  const pkAt = columns.indexOf(tx.model.pk.name);
+  const returning = pkAt < 0 && tx.server.flavor === 'mariadb';
+  const sql = insertSql(tx.tag, tx.database, tx.model, columns, set.length, returning);
+  const [result] = await tx.conn.query(
+    sql,
+    set.flatMap((s) => s.values),
+  );
+  if (pkAt >= 0) return set.map((s) => String(s.values[pkAt]));
+  if (returning)
+    return (result as Record<string, unknown>[]).map((r) => idOf(tx, r[tx.model.pk.name]));
+  const first = BigInt((result as ResultSetHeader).insertId);
+  const step = BigInt(tx.server.autoincIncrement);
+  return set.map((_, i) => (first + BigInt(i) * step).toString());
+}
+
+/** Updates rows (same columns, distinct ids) by record id. */
+export async function updateRows(
+  tx: WriteTx,
+  items: readonly { recordId: string; set: Assignments }[],
+): Promise<void> {
+  const columns = items[0]?.set.columns ?? [];
+  if (columns.length === 0) return;
+  const sql = updateSql(tx.tag, tx.database, tx.model, columns, items.length);
+  const params = updateParams(
+    items.map((i) => ({ key: key(tx, i.recordId), values: i.set.values })),
+    columns.length,
+  );
+  await tx.conn.query(sql, params);
+}
+
+export async function deleteRows(tx: WriteTx, recordIds: readonly string[]): Promise<void> {
+  if (recordIds.length === 0) return;
+  const sql = deleteSql(tx.tag, tx.database, tx.model, recordIds.length);
+  await tx.conn.query(
+    sql,
+    recordIds.map((id) => key(tx, id)),
+  );
+}
+
+/**
+ * Applies `run` to the whole group in one savepoint; if that fails, to each item in its own, so
+ * only the items that fail by themselves are reported failed.
+ */
+export async function eachOrAll<T, R>(
+  tx: WriteTx,
+  group: readonly T[],
+  run: (items: readonly T[]) => Promise<R[]>,
+): Promise<Outcome<R>[]> {
+  if (group.length > 1) {
+    const all = await attempt(tx, () => run(group));
+    if (all.ok) return all.value.map((value) => ({ ok: true, value }));
+  }
+  const out: Outcome<R>[] = [];
+  for (const item of group) {
+    const one = await attempt(tx, () => run([item]));
+    out.push(one.ok ? { ok: true, value: one.value[0] as R } : one);
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import { ident, marks, tableRef } from './sql.ts';
+import type { Column, TableModel } from './table-model.ts';
+
+/**
+ * The statements of a write batch. Each is built for a run of rows with the same columns, so a
+ * batch of 500 costs a handful of round trips.
+ */
+export const commandsTable = '_tandem_commands';
+
+export function createCommandsTableSql(database: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${tableRef(database, commandsTable)} (
+  command_id varchar(191) NOT NULL PRIMARY KEY,
+  record_id varchar(191) NOT NULL,
+  at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP
+)`;
+}
+
+export function lookupCommandsSql(database: string, n: number): string {
+  return `SELECT command_id, record_id FROM ${tableRef(database, commandsTable)} WHERE command_id IN (${marks(n)})`;
+}
+
+export function recordCommandsSql(database: string, n: number): string {
+  const rows = Array.from({ length: n }, () => '(?, ?)').join(', ');
+  return `INSERT INTO ${tableRef(database, commandsTable)} (command_id, record_id) VALUES ${rows} ON DUPLICATE KEY UPDATE record_id = record_id`;
+}
+
+/**
+ * Existing records whose `LOWER(TRIM(column))` is one of n keys. On an indexed case-insensitive
+ * column the index finds the candidates (`column IN (keys)`; trailing spaces and case compare
+ * equal there) and the caller keeps exact key matches; otherwise the table is scanned.
+ */
+export function matchSql(database: string, model: TableModel, column: Column, n: number): string {
+  const pk = ident(model.pk.name);
+  const key = `LOWER(TRIM(${ident(column.name)}))`;
+  const where = useIndexToMatch(column) ? ident(column.name) : key;
+  return `SELECT ${pk} AS id, ${key} AS k FROM ${tableRef(database, model.table)} WHERE ${where} IN (${marks(n)}) ORDER BY ${pk}`;
+}
+
+export function useIndexToMatch(column: Column): boolean {
+  return column.indexed && column.caseInsensitive;
+}
+
+/** Which of n record ids exist, locking them for the updates that follow. */
+export function existingSql(database: string, model: TableModel, n: number): string {
+  const pk = ident(model.pk.name);
+  return `SELECT ${pk} AS id FROM ${tableRef(database, model.table)} WHERE ${pk} IN (${marks(n)}) FOR UPDATE`;
+}
+
+/** A multi-row INSERT; with `returning`, MariaDB's RETURNING gives each row's key in order. */
+export function insertSql(
+  tag: string,
+  database: string,
+  model: TableModel,
+  columns: readonly string[],
+  rows: number,
+  returning: boolean,
+): string {
+  const row = `(${marks(columns.length)})`;
+  const values = Array.from({ length: rows }, () => row).join(', ');
+  const names = columns.map(ident).join(', ');
+  const tail = returning ? ` RETURNING ${ident(model.pk.name)}` : '';
+  return `${tag}INSERT INTO ${tableRef(database, model.table)} (${names}) VALUES ${values}${tail}`;
+}
+
+/**
+ * An UPDATE of n rows by key: `SET c = CASE pk WHEN ? THEN ? … END` per column. Parameters per
+ * column are (key, value) pairs, then the n keys of the WHERE.
+ */
+export function updateSql(
+  tag: string,
+  database: string,
+  model: TableModel,
+  columns: readonly string[],
+  rows: number,
+): string {
+  const pk = ident(model.pk.name);
+  if (rows === 1) {
+    const set = columns.map((c) => `${ident(c)} = ?`).join(', ');
+    return `${tag}UPDATE ${tableRef(database, model.table)} SET ${set} WHERE ${pk} = ?`;
+  }
+  const whens = Array.from({ length: rows }, () => 'WHEN ? THEN ?').join(' ');
+  const set = columns.map((c) => `${ident(c)} = CASE ${pk} ${whens} END`).join(', ');
+  return `${tag}UPDATE ${tableRef(database, model.table)} SET ${set} WHERE ${pk} IN (${marks(rows)})`;
+}
+
+export function updateParams<P>(
+  rows: readonly { readonly key: P; readonly values: readonly P[] }[],
+  columns: number,
+): P[] {
+  const [only] = rows;
+  if (rows.length === 1 && only) return [...only.values, only.key];
+  const params: P[] = [];
+  for (let c = 0; c < columns; c++) {
+    for (const r of rows) params.push(r.key, r.values[c] as P);
+  }
+  for (const r of rows) params.push(r.key);
+  return params;
+}
+
+export function deleteSql(tag: string, database: string, model: TableModel, n: number): string {
+  const pk = ident(model.pk.name);
+  return `${tag}DELETE FROM ${tableRef(database, model.table)} WHERE ${pk} IN (${marks(n)})`;
+}
