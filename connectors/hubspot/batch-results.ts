@@ -1,0 +1,139 @@
+import type { ObjectType } from '../../services/engine/types.ts';
+import { classification } from '../sdk/errors.ts';
+import type { ErrorClassification } from '../sdk/types.ts';
+import { existingIdOf, fieldOf, type HubSpotErrorBody } from './errors.ts';
+import type { ApiRecord } from './records.ts';
+
+/**
+ * Reading the batch endpoints' answers (201/200, or 207 Multi-Status with `errors`): which input
+ * became which record, which failed and why. Inputs carry an `objectWriteTraceId` so a 207 names
+ * the failed ones (`errors[].context.objectWriteTraceId`); results are matched by that id where
+ * HubSpot echoes it, else by email (contacts), else in input order.
+ */
+export interface BatchErrorItem extends HubSpotErrorBody {
+  readonly status?: string;
+}
+
+export interface BatchResponse {
+  readonly results?: readonly (ApiRecord & { readonly objectWriteTraceId?: string })[];
+  readonly errors?: readonly BatchErrorItem[];
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly id: string }
+  | { readonly kind: 'exists'; readonly id: string }
+  | { readonly kind: 'failed'; readonly error: ErrorClassification; readonly message: string };
+
+export interface CreateInput {
+  readonly traceId: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** The classification of one batch error (or of a whole-call error body). */
+export function batchErrorClassification(
+  err: BatchErrorItem,
+  status?: number,
+): ErrorClassification {
+  const category = err.category ?? '';
+  if (category === 'RATE_LIMITS' || status === 429)
+    return classification('transient', 'rate-limited');
+  if (category === 'CONFLICT' || status === 409) return classification('config', 'duplicate');
+  if (category === 'OBJECT_NOT_FOUND' || status === 404) return classification('config', 'deleted');
+  const field = fieldOf(err);
+  return classification('config', 'invalid-value', field ? { field } : {});
+}
+
+function contextIds(err: BatchErrorItem, key: string): string[] {
+  const raw = err.context?.[key];
+  return Array.isArray(raw) ? raw.map((v) => String(v)) : [];
+}
+
+export function createOutcomes(
+  object: ObjectType,
+  inputs: readonly CreateInput[],
+  response: BatchResponse,
+): Map<string, CreateOutcome> {
+  const out = new Map<string, CreateOutcome>();
+  for (const err of response.errors ?? []) {
+    const existing = existingIdOf(err);
+    for (const traceId of contextIds(err, 'objectWriteTraceId')) {
+      out.set(
+        traceId,
+        existing !== undefined
+          ? { kind: 'exists', id: existing }
+          : {
+              kind: 'failed',
+              error: batchErrorClassification(err),
+              message: err.message ?? 'rejected',
+            },
+      );
+    }
+  }
+  const unmatched: ApiRecord[] = [];
+  for (const result of response.results ?? []) {
+    if (result.objectWriteTraceId !== undefined) {
+      out.set(result.objectWriteTraceId, { kind: 'created', id: String(result.id) });
+    } else unmatched.push(result);
+  }
+  let open = inputs.filter((i) => !out.has(i.traceId));
+  if (object === 'contacts') {
+    for (const result of [...unmatched]) {
+      const email = result.properties?.email?.toLowerCase();
+      const input = open.find((i) => email && i.properties.email?.toLowerCase() === email);
+      if (!input) continue;
+      out.set(input.traceId, { kind: 'created', id: String(result.id) });
+      unmatched.splice(unmatched.indexOf(result), 1);
+      open = open.filter((i) => i !== input);
+    }
+  }
+  for (const [i, input] of open.entries()) {
+    const result = unmatched[i];
+    out.set(
+      input.traceId,
+      result
+        ? { kind: 'created', id: String(result.id) }
+        : {
+            kind: 'failed',
+            error: classification('system', 'target-unavailable'),
+            message: 'HubSpot answered the batch create without a result for this input',
+          },
+    );
+  }
+  return out;
+}
+
+export type UpdateOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: ErrorClassification; readonly message: string };
+
+/** Outcome per record id of a batch update (unknown ids come back in an OBJECT_NOT_FOUND error). */
+export function updateOutcomes(
+  ids: readonly string[],
+  response: BatchResponse,
+): Map<string, UpdateOutcome> {
+  const out = new Map<string, UpdateOutcome>();
+  for (const result of response.results ?? []) out.set(String(result.id), { ok: true });
+  const loose: BatchErrorItem[] = [];
+  for (const err of response.errors ?? []) {
+    const named = contextIds(err, 'ids');
+    if (named.length === 0) loose.push(err);
+    for (const id of named) {
+      out.set(id, {
+        ok: false,
+        error: batchErrorClassification(err),
+        message: err.message ?? 'rejected',
+      });
+    }
+  }
+  for (const id of ids) {
+    if (out.has(id)) continue;
+    const err = loose[0];
+    out.set(
+      id,
+      err
+        ? { ok: false, error: batchErrorClassification(err), message: err.message ?? 'rejected' }
+        : { ok: true },
+    );
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import { canonicalProperties } from '../../services/engine/sync-model/catalog.ts';
+import type { ObjectType } from '../../services/engine/types.ts';
+
+/**
+ * What the connector knows of each CRM object: its match property, its last-modified property (the
+ * search default-properties table: contacts carry `lastmodifieddate`, the others
+ * `hs_lastmodifieddate`), the properties read by default and the associations it reports/writes.
+ */
+
+export const matchProperty: Readonly<Record<ObjectType, string>> = {
+  contacts: 'email',
+  companies: 'name',
+  deals: 'dealname',
+};
+
+export const lastModifiedProperty: Readonly<Record<ObjectType, string>> = {
+  contacts: 'lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
+  deals: 'hs_lastmodifieddate',
+};
+
+export const createdProperty = 'createdate';
+
+/** One association an object reports and accepts as `assoc:<to>`. */
+export interface AssociationSpec {
+  readonly to: ObjectType;
+  /** The HubSpot-defined "Primary" association type id (v4), or null where none exists. */
+  readonly primaryTypeId: number | null;
+  /** The v3 `associations` type name of the primary association (`contact_to_company`). */
+  readonly primaryV3Type: string | null;
+}
+
+/**
+ * HubSpot-defined types (Associations v4, "HubSpot defined association types"): contact→company
+ * Primary is 1, deal→company Primary is 5; deal→contact has no primary label.
+ */
+export const associationSpecs: Readonly<Record<ObjectType, readonly AssociationSpec[]>> = {
+  contacts: [{ to: 'companies', primaryTypeId: 1, primaryV3Type: 'contact_to_company' }],
+  companies: [],
+  deals: [
+    { to: 'companies', primaryTypeId: 5, primaryV3Type: 'deal_to_company' },
+    { to: 'contacts', primaryTypeId: null, primaryV3Type: null },
+  ],
+};
+
+/** The properties read for an object: the canonical ones plus the config's extras. */
+export function readProperties(object: ObjectType, extra: readonly string[] = []): string[] {
+  return [...new Set([...canonicalProperties[object], ...extra])];
+}
+
+/** Properties a search or list must also return for the connector's own bookkeeping. */
+export function bookkeepingProperties(object: ObjectType): string[] {
+  return [createdProperty, lastModifiedProperty[object]];
+}

@@ -1,0 +1,76 @@
+import type { AssociationRef, ChangeOp, ObjectType } from '../../services/engine/types.ts';
+import type { SourceRecord } from '../sdk/types.ts';
+import { createdProperty, lastModifiedProperty } from './objects.ts';
+
+/** A CRM record on the wire (CRM objects reference): property values are strings or null. */
+export interface ApiRecord {
+  readonly id: string;
+  readonly properties?: Readonly<Record<string, string | null | undefined>>;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+  readonly archived?: boolean;
+  readonly archivedAt?: string;
+  readonly associations?: Readonly<
+    Record<string, { readonly results?: readonly { id: string; type?: string }[] } | undefined>
+  >;
+}
+
+export interface ApiPage {
+  readonly results?: readonly ApiRecord[];
+  readonly paging?: { readonly next?: { readonly after?: string } };
+  readonly total?: number;
+}
+
+function parseTime(value: string | null | undefined): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The record's last-modified time in ms (the object's property, else `updatedAt`). */
+export function modifiedAt(object: ObjectType, record: ApiRecord): number | undefined {
+  return (
+    parseTime(record.properties?.[lastModifiedProperty[object]]) ?? parseTime(record.updatedAt)
+  );
+}
+
+export function createdAt(record: ApiRecord): number | undefined {
+  return parseTime(record.properties?.[createdProperty]) ?? parseTime(record.createdAt);
+}
+
+export function archivedAt(record: ApiRecord): number | undefined {
+  return parseTime(record.archivedAt);
+}
+
+/** 'create' when the record was never modified after it was created, else 'update'. */
+export function changeOp(object: ObjectType, record: ApiRecord): ChangeOp {
+  const created = createdAt(record);
+  return created !== undefined && created === modifiedAt(object, record) ? 'create' : 'update';
+}
+
+/** The requested properties' values (absent → null). */
+export function fieldsOf(record: ApiRecord, properties: readonly string[]) {
+  return Object.fromEntries(properties.map((p) => [p, record.properties?.[p] ?? null]));
+}
+
+export function toSourceRecord(
+  object: ObjectType,
+  record: ApiRecord,
+  op: ChangeOp,
+  properties: readonly string[],
+  associations: readonly AssociationRef[],
+  sourceTs: number,
+): SourceRecord {
+  return {
+    object,
+    recordId: String(record.id),
+    op,
+    fields: fieldsOf(record, properties),
+    associations,
+    sourceTs,
+  };
+}
+
+export function deleteRecord(object: ObjectType, recordId: string, at: number): SourceRecord {
+  return { object, recordId, op: 'delete', fields: {}, associations: [], sourceTs: at };
+}

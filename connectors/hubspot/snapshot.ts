@@ -1,0 +1,42 @@
+import type { ObjectType } from '../../services/engine/types.ts';
+import type { SourceRecord } from '../sdk/types.ts';
+import { associationsOf } from './associations-read.ts';
+import type { HubSpotHttp } from './http.ts';
+import { associationSpecs } from './objects.ts';
+import { type ApiPage, toSourceRecord } from './records.ts';
+
+/**
+ * Every current record of an object through the list API (`GET /crm/v3/objects/<object>`,
+ * 100 a page, cursor `paging.next.after`), with the properties read and its associations.
+ */
+export async function* snapshotRecords(
+  http: HubSpotHttp,
+  object: ObjectType,
+  properties: readonly string[],
+  signal?: AbortSignal,
+): AsyncGenerator<readonly SourceRecord[]> {
+  const associations = associationSpecs[object].map((s) => s.to);
+  let after: string | undefined;
+  do {
+    if (signal?.aborted) return;
+    const { body } = await http.request<ApiPage>('GET', `/crm/v3/objects/${object}`, {
+      query: {
+        limit: '100',
+        after,
+        properties,
+        associations: associations.length > 0 ? associations : undefined,
+        archived: 'false',
+      },
+      ...(signal ? { signal } : {}),
+    });
+    const results = body?.results ?? [];
+    const refs = await associationsOf(http, object, results, signal);
+    const readAt = Date.now();
+    if (results.length > 0) {
+      yield results.map((r) =>
+        toSourceRecord(object, r, 'snapshot', properties, refs.get(String(r.id)) ?? [], readAt),
+      );
+    }
+    after = body?.paging?.next?.after;
+  } while (after !== undefined);
+}

@@ -1,0 +1,85 @@
+import type { ObjectType } from '../../services/engine/types.ts';
+import type { JsonSchema } from '../sdk/spec.ts';
+
+/** The hubspot connection config, as validated against `spec` (defaults applied). */
+export interface HubSpotConfig {
+  readonly token: string;
+  readonly baseUrl: string;
+  readonly objects: readonly ObjectType[];
+  readonly requestsPerTenSeconds: number;
+  readonly searchRequestsPerSecond: number;
+  readonly pollIntervalMs: number;
+  readonly indexLagMs: number;
+  readonly properties?: Readonly<Partial<Record<ObjectType, readonly string[]>>>;
+}
+
+const objectEnum = ['contacts', 'companies', 'deals'];
+const propertyList: JsonSchema = {
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  uniqueItems: true,
+};
+
+export const spec: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: {
+    token: {
+      type: 'string',
+      minLength: 1,
+      secret: true,
+      description: 'Access token of a HubSpot private app (sent as "Authorization: Bearer").',
+    },
+    baseUrl: {
+      type: 'string',
+      default: 'https://api.hubapi.com',
+      pattern: '^https?://',
+      description: "HubSpot's API base URL; change it only for a proxy or a test double.",
+    },
+    objects: {
+      type: 'array',
+      items: { type: 'string', enum: objectEnum },
+      uniqueItems: true,
+      minItems: 1,
+      default: objectEnum,
+      description: 'The CRM objects this connection syncs.',
+    },
+    requestsPerTenSeconds: {
+      type: 'integer',
+      minimum: 1,
+      default: 100,
+      description:
+        "Requests allowed per rolling 10 s (HubSpot's burst limit: 100 for private apps on Free/Starter, 190 on Professional/Enterprise).",
+    },
+    searchRequestsPerSecond: {
+      type: 'integer',
+      minimum: 1,
+      default: 4,
+      description: 'CRM search requests allowed per second (HubSpot allows 5 per account).',
+    },
+    pollIntervalMs: {
+      type: 'integer',
+      minimum: 100,
+      default: 2000,
+      description: 'Pause between two polls of the search API for changes, in ms.',
+    },
+    indexLagMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 3000,
+      description:
+        "How long a change may take to reach HubSpot's search index: changes younger than this are read on a later poll.",
+    },
+    properties: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        contacts: propertyList,
+        companies: propertyList,
+        deals: propertyList,
+      },
+      description: 'Extra HubSpot property names to read per object, besides the canonical ones.',
+    },
+  },
+};

@@ -1,0 +1,104 @@
+import type { ObjectType } from '../../services/engine/types.ts';
+import { classification } from '../sdk/errors.ts';
+import type { WriteResult } from '../sdk/types.ts';
+import type { PreparedCommand } from './write-plan.ts';
+import { changedProperties, groupByKey } from './write-plan.ts';
+import { createMany, readMany } from './write-batch.ts';
+import { matchCompanies } from './write-match.ts';
+import type { ResultSink, WriteContext } from './write-types.ts';
+
+/**
+ * Creates, made idempotent: a contact create that HubSpot refuses with 409 "Contact already
+ * exists. Existing ID: N" updates N instead (which is also what a replayed create does); a company
+ * create first looks for a company with the same domain (else name) and updates it; creates this
+ * session already made (companies, deals) answer with the record they made. Updates of a matched
+ * record only send the properties whose value differs, so a replay changes nothing. Several
+ * creates with one match key in a batch create one record and update it with the others.
+ */
+const MEMO_MAX = 10_000;
+
+type UpdateItems = { id: string; prepared: PreparedCommand; created?: boolean }[];
+
+function remember(ctx: WriteContext, object: ObjectType, p: PreparedCommand, id: string): void {
+  if (object === 'contacts') return;
+  ctx.created.set(p.command.commandId, id);
+  if (ctx.created.size > MEMO_MAX) {
+    const oldest = ctx.created.keys().next().value;
+    if (oldest !== undefined) ctx.created.delete(oldest);
+  }
+}
+
+async function updateExisting(
+  ctx: WriteContext,
+  object: ObjectType,
+  existing: readonly { p: PreparedCommand; id: string }[],
+  update: (items: UpdateItems) => Promise<void>,
+): Promise<void> {
+  if (existing.length === 0) return;
+  const names = [...new Set(existing.flatMap(({ p }) => Object.keys(p.properties)))];
+  const current = await readMany(
+    ctx.http,
+    object,
+    existing.map((e) => e.id),
+    names,
+  );
+  await update(
+    existing.map(({ p, id }) => ({
+      id,
+      prepared: {
+        ...p,
+        properties: changedProperties(p.properties, current.get(id)?.properties ?? {}),
+      },
+      created: false,
+    })),
+  );
+}
+
+export async function writeCreates(
+  ctx: WriteContext,
+  object: ObjectType,
+  creates: readonly PreparedCommand[],
+  sink: ResultSink,
+  update: (items: UpdateItems) => Promise<void>,
+): Promise<void> {
+  const open: PreparedCommand[] = [];
+  for (const p of creates) {
+    const known = object === 'contacts' ? undefined : ctx.created.get(p.command.commandId);
+    if (known !== undefined) sink.ok(p, known, false);
+    else open.push(p);
+  }
+  const { leaders, followers } = groupByKey(object, open);
+  const matched =
+    object === 'companies' ? await matchCompanies(ctx.http, leaders) : new Map<number, string>();
+  const toCreate = leaders.filter((p) => !matched.has(p.index));
+  const outcomes = await createMany(
+    ctx.http,
+    object,
+    toCreate.map((p) => ({ traceId: String(p.index), properties: p.properties })),
+  );
+  const existing = leaders.flatMap((p) => {
+    const id = matched.get(p.index);
+    return id === undefined ? [] : [{ p, id }];
+  });
+  for (const p of toCreate) {
+    const outcome = outcomes.get(String(p.index));
+    if (outcome?.kind === 'created') {
+      sink.ok(p, outcome.id, true);
+      remember(ctx, object, p, outcome.id);
+    } else if (outcome?.kind === 'exists') existing.push({ p, id: outcome.id });
+    else if (outcome?.kind === 'failed') sink.fail(p, outcome.error, outcome.message);
+    else sink.fail(p, classification('system', 'target-unavailable'), 'no answer for this create');
+  }
+  await updateExisting(ctx, object, existing, update);
+  for (const { p, id } of existing) if (sink.result(p.index)?.ok) remember(ctx, object, p, id);
+
+  const items: UpdateItems = [];
+  for (const [leaderIndex, members] of followers) {
+    const leader: WriteResult | undefined = sink.result(leaderIndex);
+    for (const p of members) {
+      if (leader?.ok) items.push({ id: leader.recordId, prepared: p, created: false });
+      else if (leader) sink.fail(p, leader.error, leader.message);
+    }
+  }
+  if (items.length > 0) await update(items);
+}

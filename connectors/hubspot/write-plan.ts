@@ -1,0 +1,144 @@
+import type { ObjectType } from '../../services/engine/types.ts';
+import type { SinkCommand } from '../sdk/types.ts';
+import { isReadOnly, type PropertyInfo } from './discover.ts';
+import { associationSpecs } from './objects.ts';
+
+/**
+ * The pure half of writes: a command's fields split into HubSpot properties and `assoc:<object>`
+ * pseudo-fields, checked against the object's properties, grouped and chunked for the batch
+ * endpoints (at most 100 inputs each).
+ */
+export const BATCH_MAX = 100;
+
+export interface PreparedCommand {
+  /** Index of the command in the write call. */
+  readonly index: number;
+  readonly command: SinkCommand;
+  /** Values as sent: a null (clear) becomes "", which is how HubSpot clears a property. */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Association fields present: target ids, or null to clear. Unknown `assoc:*` are dropped. */
+  readonly associations: Readonly<Partial<Record<ObjectType, readonly string[] | null>>>;
+}
+
+export function prepare(object: ObjectType, index: number, command: SinkCommand): PreparedCommand {
+  const targets = new Set(associationSpecs[object].map((s) => s.to));
+  const properties: Record<string, string> = {};
+  const associations: Partial<Record<ObjectType, string[] | null>> = {};
+  for (const [name, value] of Object.entries(command.fields)) {
+    if (name.startsWith('assoc:')) {
+      const to = name.slice('assoc:'.length) as ObjectType;
+      if (!targets.has(to)) continue;
+      const ids = (value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0);
+      associations[to] = ids.length > 0 ? ids : null;
+      continue;
+    }
+    properties[name] = name === 'email' && value !== null ? value.trim() : (value ?? '');
+  }
+  return { index, command, properties, associations };
+}
+
+/** The first field HubSpot would refuse as a property name: unknown, or read-only. */
+export function badField(
+  prepared: PreparedCommand,
+  info: PropertyInfo,
+): { field: string; reason: string } | undefined {
+  for (const name of Object.keys(prepared.properties)) {
+    const def = info.all.get(name);
+    if (!def) return { field: name, reason: `"${name}" is not a property of this object` };
+    if (isReadOnly(def)) return { field: name, reason: `"${name}" is a read-only property` };
+  }
+  for (const [to, ids] of Object.entries(prepared.associations)) {
+    if (ids?.some((id) => !/^\d+$/.test(id))) {
+      return { field: `assoc:${to}`, reason: `assoc:${to} holds a value that is not a record id` };
+    }
+  }
+  return undefined;
+}
+
+export function chunk<T>(items: readonly T[], size = BATCH_MAX): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A company domain as compared: lower case, no scheme, no "www.", no path. */
+export function normalizeDomain(domain: string): string {
+  return domain
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/[/?#].*$/, '');
+}
+
+/**
+ * The key a create matches existing records by: contacts by email (trimmed, any case), companies
+ * by domain else name; deals have none.
+ */
+export function matchKey(object: ObjectType, properties: Readonly<Record<string, string>>) {
+  if (object === 'contacts') {
+    const email = properties.email?.trim().toLowerCase();
+    return email ? `email:${email}` : undefined;
+  }
+  if (object === 'companies') {
+    const domain = properties.domain ? normalizeDomain(properties.domain) : '';
+    if (domain) return `domain:${domain}`;
+    const name = properties.name?.trim().toLowerCase();
+    return name ? `name:${name}` : undefined;
+  }
+  return undefined;
+}
+
+/** Creates split into leaders (one per match key, or keyless) and followers of a leader. */
+export function groupByKey<T extends PreparedCommand>(
+  object: ObjectType,
+  creates: readonly T[],
+): { leaders: T[]; followers: Map<number, T[]> } {
+  const leaders: T[] = [];
+  const followers = new Map<number, T[]>();
+  const leaderOf = new Map<string, T>();
+  for (const p of creates) {
+    const key = matchKey(object, p.properties);
+    const leader = key === undefined ? undefined : leaderOf.get(key);
+    if (leader) followers.set(leader.index, [...(followers.get(leader.index) ?? []), p]);
+    else {
+      leaders.push(p);
+      if (key !== undefined) leaderOf.set(key, p);
+    }
+  }
+  return { leaders, followers };
+}
+
+/** Updates of the same record merged into one input (later values win), in first-seen order. */
+export function mergeUpdates(
+  updates: readonly { id: string; prepared: PreparedCommand }[],
+): { id: string; properties: Record<string, string>; members: PreparedCommand[] }[] {
+  const byId = new Map<
+    string,
+    { id: string; properties: Record<string, string>; members: PreparedCommand[] }
+  >();
+  for (const { id, prepared } of updates) {
+    const entry = byId.get(id) ?? { id, properties: {}, members: [] };
+    Object.assign(entry.properties, prepared.properties);
+    entry.members.push(prepared);
+    byId.set(id, entry);
+  }
+  return [...byId.values()];
+}
+
+/** Properties of `wanted` whose value differs from `current` (a missing value equals ""). */
+export function changedProperties(
+  wanted: Readonly<Record<string, string>>,
+  current: Readonly<Record<string, string | null | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(wanted)) {
+    const have = current[name] ?? '';
+    const same = name === 'email' ? have.toLowerCase() === value.toLowerCase() : have === value;
+    if (!same) out[name] = value;
+  }
+  return out;
+}

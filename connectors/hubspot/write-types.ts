@@ -1,0 +1,20 @@
+import type { Logger } from '../../services/log/logger.ts';
+import type { ErrorClassification, WriteResult } from '../sdk/types.ts';
+import type { PropertyCache } from './discover.ts';
+import type { HubSpotHttp } from './http.ts';
+import type { PreparedCommand } from './write-plan.ts';
+
+/** What the write modules share: the session's HTTP client and caches, and where results go. */
+export interface WriteContext {
+  readonly http: HubSpotHttp;
+  readonly properties: PropertyCache;
+  readonly logger: Logger;
+  /** commandId → record id of creates this session made (companies and deals). */
+  readonly created: Map<string, string>;
+}
+
+export interface ResultSink {
+  ok(p: PreparedCommand, recordId: string, created: boolean): void;
+  fail(p: PreparedCommand, error: ErrorClassification, message: string): void;
+  result(index: number): WriteResult | undefined;
+}
