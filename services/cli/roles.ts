@@ -2,7 +2,7 @@ import type { Role, RoleContext } from './role.ts';
 
 /**
  * Every role `tandem` can run. Each loads its code only when chosen, so `--help`, `stack` and
- * configuration errors answer fast. Later roles (api, processor, connect, outcomes, all) join here.
+ * configuration errors answer fast. Later roles (api, outcomes, all) join here.
  */
 export const roles = {
   registry: {
@@ -14,6 +14,11 @@ export const roles = {
     summary: 'the sync engine: resolve (identity map) and merge (one group per sync) stages',
     needsConfig: true,
     run: async (ctx: RoleContext) => (await import('./run-processor.ts')).runProcessor(ctx),
+  },
+  connect: {
+    summary: 'the connectors: one reader per connection (leased), a sink per write topic',
+    needsConfig: true,
+    run: async (ctx: RoleContext) => (await import('./run-connect.ts')).runConnect(ctx),
   },
   identity: {
     summary: '`identity rebuild`: restore the identity map in Redis from its changelog topic',

@@ -10,6 +10,8 @@ export interface TopicNames {
   readonly dlq: string;
   readonly identity: string;
   readonly config: string;
+  /** Source positions of the connect role's readers (compacted). */
+  readonly positions: string;
 }
 
 export function topicNames(prefix = 'tandem'): TopicNames {
@@ -21,6 +23,7 @@ export function topicNames(prefix = 'tandem'): TopicNames {
     dlq: `${prefix}.dlq`,
     identity: `${prefix}.identity`,
     config: `${prefix}.config`,
+    positions: `${prefix}.positions`,
   };
 }
 

@@ -1,0 +1,329 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Redis } from 'ioredis';
+import type { Admin, Producer } from 'kafkajs';
+import { connectorFor } from '../../connectors/index.ts';
+import { validateConfig } from '../../connectors/sdk/spec.ts';
+import type { Connector, ConnectorSession } from '../../connectors/sdk/types.ts';
+import { createEventCodec, type EventCodec } from '../engine/events/index.ts';
+import { createChangelog, createIdentityMap, type IdentityMap } from '../engine/identity/index.ts';
+import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
+import {
+  engineTopics,
+  topicNames,
+  writeTopic,
+  type TopicNames,
+  type TopicSizing,
+} from '../engine/topics.ts';
+import { createKafka } from '../kafka/client.ts';
+import { keyHashPartitioner } from '../kafka/partitioner.ts';
+import { retryKafka } from '../kafka/retry.ts';
+import type { Stage } from '../kafka/stage.ts';
+import { createTopicTable, type TopicTable } from '../kafka/table.ts';
+import { ensureTopics } from '../kafka/topics.ts';
+import type { Logger } from '../log/logger.ts';
+import {
+  createConnectionRegistry,
+  type ConnectionRecord,
+  type ConnectionRegistry,
+} from './connections.ts';
+import { createLease, type Lease } from './lease.ts';
+import { createPositionStore, type PositionStore } from './positions.ts';
+import { createSinkTask } from './sink-task.ts';
+import { createSourceTask, type SourceTask } from './source-task.ts';
+
+export interface ConnectOptions {
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  readonly schemaRegistryUrl: string;
+  readonly topicPrefix: string;
+  readonly redisPrefix: string;
+  readonly sizing: TopicSizing;
+  readonly logger: Logger;
+  readonly clientId?: string;
+  /** How long a reader's lease lives without renewal: the takeover time when an instance dies. */
+  readonly leaseTtlMs?: number;
+}
+
+export interface Connect {
+  readonly connections: ConnectionRegistry;
+  readonly syncs: SyncRegistry;
+  readonly positions: PositionStore;
+  readonly topics: TopicNames;
+  readonly identity: IdentityMap;
+  /** The connections whose reader runs in this instance. */
+  readingHere(): string[];
+  close(): Promise<void>;
+}
+
+interface Runtime {
+  readonly connection: ConnectionRecord;
+  readonly connector: Connector<unknown, unknown>;
+  readonly config: unknown;
+  readonly sinkSession: ConnectorSession<unknown>;
+  readonly sink: Stage;
+  readonly lease: Lease;
+  source?: { task: SourceTask; session: ConnectorSession<unknown>; done: Promise<void> };
+  snapshotting: boolean;
+  timer?: NodeJS.Timeout;
+  closed: boolean;
+}
+
+/**
+ * The `connect` role: for every connection, a sink (a consumer group on its write topic) in every
+ * instance, and a source reader in exactly one instance — the holder of the connection's lease,
+ * renewed every few seconds and taken over by another instance when its holder dies. The reader
+ * streams from the committed position and, when a sync involving the connection starts (and its
+ * merge group is positioned), publishes a snapshot of the sync's object with its markers.
+ */
+export async function startConnect(options: ConnectOptions): Promise<Connect> {
+  const { logger, sizing } = options;
+  const leaseTtlMs = options.leaseTtlMs ?? 6_000;
+  const renewMs = Math.max(200, Math.floor(leaseTtlMs / 4));
+  const topics = topicNames(options.topicPrefix);
+  const kafka = createKafka({
+    brokers: options.brokers,
+    clientId: options.clientId ?? 'tandem-connect',
+    logger,
+  });
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    ...engineTopics(topics, sizing),
+    {
+      topic: topics.positions,
+      partitions: 1,
+      replicationFactor: sizing.replicationFactor,
+      compacted: true,
+    },
+  ]);
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 20 });
+  const codec: EventCodec = createEventCodec({
+    registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),
+  });
+  const changelog = createChangelog({
+    kafka,
+    topic: topics.identity,
+    replicationFactor: sizing.replicationFactor,
+    partitions: sizing.partitions,
+  });
+  const identity = createIdentityMap({ redis, prefix: `${options.redisPrefix}:id`, changelog });
+  const configTable: TopicTable = createTopicTable({ kafka, topic: topics.config, logger });
+  const positionTable: TopicTable = createTopicTable({ kafka, topic: topics.positions, logger });
+  await configTable.open();
+  await positionTable.open();
+  const syncs = createSyncRegistry(configTable);
+  const connections = createConnectionRegistry(configTable);
+  const positions = createPositionStore(positionTable);
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: keyHashPartitioner,
+  });
+  await producer.connect();
+
+  const partitionCache = new Map<string, number>();
+  async function partitionsOf(topic: string): Promise<number> {
+    let n = partitionCache.get(topic);
+    if (n === undefined) {
+      const meta = await retryKafka(() => admin.fetchTopicMetadata({ topics: [topic] }));
+      n = meta.topics[0]?.partitions.length ?? 0;
+      if (n === 0) throw new Error(`topic ${topic} has no partitions`);
+      partitionCache.set(topic, n);
+    }
+    return n;
+  }
+
+  const runtimes = new Map<string, Runtime>();
+
+  async function openSession(rt: Pick<Runtime, 'connector' | 'config' | 'connection'>) {
+    return rt.connector.open(rt.config, {
+      logger: logger.child({ connection: rt.connection.id }),
+      connectionId: rt.connection.id,
+    });
+  }
+
+  function startSource(rt: Runtime): void {
+    const run = async () => {
+      const session = await openSession(rt);
+      const task = createSourceTask({
+        connectionId: rt.connection.id,
+        connector: rt.connector,
+        session,
+        codec,
+        producer,
+        topics,
+        positions,
+        partitionsOf,
+        holdsLease: () => rt.lease.renew(),
+        logger,
+      });
+      const done = task.run().finally(() => session.close());
+      rt.source = { task, session, done };
+      await done;
+    };
+    void run()
+      .catch((err: unknown) => {
+        logger.error({ err, connection: rt.connection.id }, 'source stopped with an error');
+      })
+      .finally(async () => {
+        rt.source = undefined;
+        // The next tick restarts it while the lease is held; give it up if the reader failed.
+        if (!rt.closed) await rt.lease.release().catch(() => undefined);
+      });
+  }
+
+  async function stopSource(rt: Runtime): Promise<void> {
+    const source = rt.source;
+    if (!source) return;
+    await source.task.stop();
+    await source.done.catch(() => undefined);
+  }
+
+  /** Snapshots asked by sync starts: once each sync generation's merge group is positioned. */
+  async function snapshots(rt: Runtime): Promise<void> {
+    const source = rt.source;
+    if (!source || rt.snapshotting) return;
+    const id = rt.connection.id;
+    const wanted = syncs
+      .list()
+      .filter(
+        (s) =>
+          s.state === 'initial-sync' &&
+          (s.a.connection === id || s.b.connection === id) &&
+          configTable.get(`merge-ready/${s.id}`) === String(s.generation) &&
+          !positions.snapshotDone(id, s.id, s.generation),
+      );
+    if (wanted.length === 0) return;
+    rt.snapshotting = true;
+    try {
+      for (const sync of wanted) {
+        await source.task.snapshot(sync.object);
+        await positions.markSnapshotDone(id, sync.id, sync.generation);
+      }
+    } finally {
+      rt.snapshotting = false;
+    }
+  }
+
+  async function tick(rt: Runtime): Promise<void> {
+    if (rt.closed) return;
+    if (rt.source) {
+      if (!(await rt.lease.renew())) {
+        logger.warn({ connection: rt.connection.id }, 'lease lost; stopping the reader');
+        await stopSource(rt);
+        return;
+      }
+      void snapshots(rt).catch((err: unknown) => {
+        logger.error({ err, connection: rt.connection.id }, 'snapshot failed; retrying');
+      });
+      return;
+    }
+    if (await rt.lease.acquire()) {
+      logger.info({ connection: rt.connection.id, fence: rt.lease.fence }, 'reader lease taken');
+      startSource(rt);
+    }
+  }
+
+  async function startConnection(connection: ConnectionRecord): Promise<void> {
+    const connector = connectorFor(connection.type);
+    if (!connector) {
+      logger.error({ connection: connection.id, type: connection.type }, 'unknown connector type');
+      return;
+    }
+    const config = validateConfig(connector.spec, connection.config);
+    await ensureTopics(admin, [writeTopic(topics, connection.id, sizing)]);
+    const sinkSession = await connector.open(config, {
+      logger: logger.child({ connection: connection.id }),
+      connectionId: connection.id,
+    });
+    const sink = createSinkTask({
+      connectionId: connection.id,
+      connector,
+      session: sinkSession,
+      kafka,
+      producer,
+      codec,
+      identity,
+      syncs,
+      topics,
+      groupPrefix: options.topicPrefix,
+      logger,
+    });
+    await sink.start();
+    const rt: Runtime = {
+      connection,
+      connector,
+      config,
+      sinkSession,
+      sink,
+      lease: createLease(redis, options.redisPrefix, `source:${connection.id}`, leaseTtlMs),
+      snapshotting: false,
+      closed: false,
+    };
+    runtimes.set(connection.id, rt);
+    const loop = () => {
+      rt.timer = setTimeout(() => {
+        tick(rt)
+          .catch((err: unknown) => logger.error({ err, connection: connection.id }, 'tick failed'))
+          .finally(() => {
+            if (!rt.closed) loop();
+          });
+      }, renewMs);
+    };
+    await tick(rt);
+    loop();
+    logger.info({ connection: connection.id, type: connection.type }, 'connection started');
+  }
+
+  async function stopConnection(id: string): Promise<void> {
+    const rt = runtimes.get(id);
+    if (!rt) return;
+    runtimes.delete(id);
+    rt.closed = true;
+    clearTimeout(rt.timer);
+    await stopSource(rt);
+    await rt.lease.release().catch(() => undefined);
+    await rt.sink.stop();
+    await rt.sinkSession.close();
+  }
+
+  // Connection changes apply one at a time, in the order seen.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (id: string) => {
+    queue = queue
+      .then(async () => {
+        const wanted = connections.get(id);
+        const current = runtimes.get(id);
+        if (current && JSON.stringify(current.connection) === JSON.stringify(wanted)) return;
+        await stopConnection(id);
+        if (wanted) await startConnection(wanted);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err, connection: id }, 'could not apply a connection change');
+      });
+  };
+  const unsubscribe = connections.onChange((id) => enqueue(id));
+  for (const c of connections.list()) enqueue(c.id);
+  await queue;
+
+  return {
+    connections,
+    syncs,
+    positions,
+    topics,
+    identity,
+    readingHere: () => [...runtimes.values()].filter((r) => r.source).map((r) => r.connection.id),
+    async close() {
+      unsubscribe();
+      await queue;
+      for (const id of [...runtimes.keys()]) await stopConnection(id);
+      await producer.disconnect();
+      await configTable.close();
+      await positionTable.close();
+      await changelog.close();
+      await admin.disconnect();
+      redis.disconnect();
+    },
+  };
+}
