@@ -96,7 +96,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       compacted: true,
     },
   ]);
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 20 });
+  const redis = new Redis(options.redisUrl, {
+    maxRetriesPerRequest: 20,
+    enableAutoPipelining: true,
+  });
   const codec: EventCodec = createEventCodec({
     registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),
   });
@@ -249,6 +252,9 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       topics,
       groupPrefix: options.topicPrefix,
       logger,
+      ...(connection.limits?.rowsPerSecond
+        ? { rowsPerSecond: connection.limits.rowsPerSecond }
+        : {}),
     });
     await sink.start();
     const rt: Runtime = {

@@ -8,6 +8,8 @@ export interface ConnectionRecord {
   readonly type: string;
   readonly name: string;
   readonly config: unknown;
+  /** Optional: the most rows per second its sink writes (a system's own limits come on top). */
+  readonly limits?: { readonly rowsPerSecond?: number };
 }
 
 /**

@@ -9,12 +9,19 @@ import type {
 } from '../../connectors/sdk/types.ts';
 import { messageOf } from '../../connectors/sdk/errors.ts';
 import type { EventCodec } from '../engine/events/index.ts';
-import type { IdentityMap } from '../engine/identity/index.ts';
+import { isEntityId, type IdentityMap } from '../engine/identity/index.ts';
+import { deadLetter, isPermanentEventError } from '../engine/resolve/dead-letters.ts';
 import type { SyncRegistry } from '../engine/sync-registry.ts';
 import type { TopicNames } from '../engine/topics.ts';
 import type { ObjectType, Outcome, Side, WriteCommand } from '../engine/types.ts';
-import { createStage, type OutMessage, type Stage } from '../kafka/stage.ts';
+import { createStage, type ChunkContext, type OutMessage, type Stage } from '../kafka/stage.ts';
 import type { Logger } from '../log/logger.ts';
+
+interface Prepared {
+  readonly cmd: WriteCommand;
+  readonly sink: SinkCommand;
+  readonly existing: string | undefined;
+}
 
 export interface SinkTaskDeps {
   readonly connectionId: string;
@@ -44,7 +51,7 @@ export interface SinkTaskDeps {
  * outcomes with the connector's category.
  */
 export function createSinkTask(d: SinkTaskDeps): Stage {
-  const batchSize = d.batchSize ?? 500;
+  const batchSize = d.batchSize ?? 2_000;
   const controller = new AbortController();
   const limiter =
     d.rowsPerSecond === undefined
@@ -113,16 +120,22 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
     );
   }
 
-  /** The command as the connector should apply it, given the records the entity has now. */
-  async function prepare(cmd: WriteCommand): Promise<SinkCommand | null> {
+  /**
+   * The command as the connector should apply it, given the record the entity has here now
+   * (`existing`), or null when there is nothing to do (a delete of a record never created).
+   */
+  async function prepare(cmd: WriteCommand): Promise<Prepared | null> {
     const existing = (await d.identity.entityRecords(cmd.entityId))[d.connectionId];
     const recordId = cmd.recordId ?? existing ?? null;
+    let sink: SinkCommand = { ...cmd, recordId };
     if (cmd.mode === 'create' && existing !== undefined) {
-      return { ...cmd, mode: 'update', recordId: existing };
+      sink = { ...cmd, mode: 'update', recordId: existing };
+    } else if (cmd.mode === 'delete' && recordId === null) {
+      return null;
+    } else if (cmd.mode === 'update' && recordId === null) {
+      sink = { ...cmd, mode: 'create' };
     }
-    if (cmd.mode === 'delete' && recordId === null) return null;
-    if (cmd.mode === 'update' && recordId === null) return { ...cmd, mode: 'create' };
-    return { ...cmd, recordId };
+    return { cmd, sink, existing };
   }
 
   /** Applies commands in order; an entity appears at most once per write call. */
@@ -140,11 +153,13 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
         round.push(cmd);
       }
       rest = rest.slice(i);
-      const byObject = new Map<ObjectType, { cmd: WriteCommand; sink: SinkCommand }[]>();
-      for (const cmd of round) {
-        const sink = await prepare(cmd);
-        if (!sink) continue;
-        byObject.set(cmd.object, [...(byObject.get(cmd.object) ?? []), { cmd, sink }]);
+      const prepared = await Promise.all(round.map(prepare));
+      const byObject = new Map<ObjectType, Prepared[]>();
+      for (const p of prepared) {
+        if (!p) continue;
+        const list = byObject.get(p.cmd.object) ?? [];
+        list.push(p);
+        byObject.set(p.cmd.object, list);
       }
       for (const [object, list] of byObject) {
         let results: WriteResult[];
@@ -163,35 +178,68 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
             message: messageOf(error),
           }));
         }
+        if (results.length !== list.length) {
+          throw new Error(
+            `connector ${d.connector.type} returned ${results.length} results for ${list.length} commands`,
+          );
+        }
+        // Links first (concurrently: the identity changelog batches them), outcomes after.
+        await Promise.all(
+          list.map(async ({ cmd, existing }, k) => {
+            const result = results[k];
+            if (result?.ok && cmd.mode !== 'delete' && existing !== result.recordId) {
+              await d.identity.link(object, cmd.entityId, d.connectionId, result.recordId);
+            }
+          }),
+        );
+        const values = await Promise.all(
+          list.map(({ cmd }, k) =>
+            d.codec.encode('outcome', d.topics.outcomes, outcome(cmd, results[k] as WriteResult)),
+          ),
+        );
         for (const [k, { cmd }] of list.entries()) {
-          const result = results[k];
-          if (!result) throw new Error(`connector ${d.connector.type} returned too few results`);
-          if (result.ok && cmd.mode !== 'delete') {
-            await d.identity.link(object, cmd.entityId, d.connectionId, result.recordId);
-          }
-          const value = await d.codec.encode('outcome', d.topics.outcomes, outcome(cmd, result));
-          out.push({ topic: d.topics.outcomes, key: `${cmd.syncId}/${cmd.entityId}`, value });
+          out.push({
+            topic: d.topics.outcomes,
+            key: `${cmd.syncId}/${cmd.entityId}`,
+            value: values[k] ?? null,
+          });
         }
       }
     }
     return out;
   }
 
-  async function handle(messages: readonly KafkaMessage[]) {
+  async function handle(messages: readonly KafkaMessage[], where: ChunkContext) {
     const commands: WriteCommand[] = [];
+    const dead: OutMessage[] = [];
     const seen = new Set<string>();
+    const dlq = { codec: d.codec, dlqTopic: d.topics.dlq };
     for (const m of messages) {
       if (!m.value) continue;
-      const event = await d.codec.decode(m.value);
+      let event;
+      try {
+        event = await d.codec.decode(m.value);
+      } catch (err) {
+        if (!isPermanentEventError(err)) throw err;
+        dead.push(await deadLetter(dlq, where, m, 'schema', err));
+        continue;
+      }
       if (event.kind !== 'write-command') continue;
       const cmd = event.value;
+      if (!isEntityId(cmd.entityId)) {
+        const err = new Error(
+          `write command ${cmd.commandId}: '${cmd.entityId}' is not an entity id`,
+        );
+        dead.push(await deadLetter(dlq, where, m, 'schema', err));
+        continue;
+      }
       const sync = d.syncs.get(cmd.syncId);
       if (!sync || (sync.state !== 'running' && sync.state !== 'initial-sync')) continue;
       if (seen.has(cmd.commandId)) continue;
       seen.add(cmd.commandId);
       commands.push(cmd);
     }
-    return { out: await apply(commands) };
+    return { out: [...dead, ...(await apply(commands))] };
   }
 
   const stage = createStage({

@@ -16,8 +16,18 @@ export interface SyncRegistry {
 }
 
 export function createSyncRegistry(table: TopicTable): SyncRegistry {
-  const parse = (value: string | undefined): SyncConfig | undefined =>
-    value === undefined ? undefined : (JSON.parse(value) as SyncConfig);
+  // Parsed once per stored value: sinks look a sync up for every command.
+  const parsed = new Map<string, SyncConfig>();
+  const parse = (value: string | undefined): SyncConfig | undefined => {
+    if (value === undefined) return undefined;
+    let sync = parsed.get(value);
+    if (!sync) {
+      if (parsed.size > 1_000) parsed.clear();
+      sync = Object.freeze(JSON.parse(value) as SyncConfig);
+      parsed.set(value, sync);
+    }
+    return sync;
+  };
   return {
     get: (id) => parse(table.get(prefix + id)),
     list() {

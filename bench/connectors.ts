@@ -1,0 +1,424 @@
+/**
+ * `npm run bench:connectors`: for PostgreSQL and MariaDB, changes/s captured into Kafka by the
+ * `connect` role (a bulk insert read back through logical replication / the binlog), p50/p99
+ * capture latency at a steady rate, and sink rows/s (creates and updates through the sink task:
+ * Kafka → connector → database → outcome); for HubSpot the same against the simulator, paced by
+ * the connector's rate limits. Each figure sits beside its baseline on the same machine: capture
+ * beside a bare kafkajs producer of the same events, sink beside the bare driver inserting the
+ * same rows in the same batches. Its last line is one JSON object with every figure.
+ */
+import { createHash } from 'node:crypto';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { startConnect, type Connect } from '../services/connect/connect.ts';
+import { createEventCodec } from '../services/engine/events/index.ts';
+import { topicNames } from '../services/engine/topics.ts';
+import type { WriteCommand } from '../services/engine/types.ts';
+import { createLogger } from '../services/log/logger.ts';
+import type { ConformanceFixture, ConformanceSystem } from '../test/conformance/fixture.ts';
+import { contactsSync } from '../test/support/engine-fixture.ts';
+import { endpoints, uniqueName } from '../test/support/endpoints.ts';
+import { deletePrefixKeys } from '../test/support/redis-keys.ts';
+
+const N = Number(process.env.BENCH_ROWS ?? 50_000);
+const SINK_N = Number(process.env.BENCH_SINK_ROWS ?? 20_000);
+const HUBSPOT_N = Number(process.env.BENCH_HUBSPOT_ROWS ?? 2_000);
+const ep = endpoints();
+const prefix = uniqueName('benchconn');
+const topics = topicNames(prefix);
+const kafka = new Kafka({
+  clientId: 'bench',
+  brokers: [...ep.kafkaBrokers],
+  logLevel: logLevel.NOTHING,
+});
+const codec = createEventCodec({ registry: new SchemaRegistry({ host: ep.schemaRegistryUrl }) });
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const perSec = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** Bulk access to a fixture's contacts table with the bare driver (the sink's baseline). */
+interface RawTable {
+  insert(rows: readonly { email: string; firstname: string }[]): Promise<void>;
+  ids(): Promise<string[]>;
+  indexEmail(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function rawTable(type: string, config: Record<string, unknown>): Promise<RawTable> {
+  if (type === 'postgres') {
+    const client = new pg.Client({
+      host: String(config.host),
+      port: Number(config.port),
+      database: String(config.database),
+      user: String(config.user),
+    });
+    await client.connect();
+    const table = `"${String(config.schema)}".contacts`;
+    return {
+      async insert(rows) {
+        await client.query(
+          `INSERT INTO ${table} (email, firstname) SELECT * FROM unnest($1::text[], $2::text[])`,
+          [rows.map((r) => r.email), rows.map((r) => r.firstname)],
+        );
+      },
+      ids: async () =>
+        (
+          await client.query<{ id: string }>(`SELECT id::text AS id FROM ${table} ORDER BY id`)
+        ).rows.map((r) => r.id),
+      async indexEmail() {
+        await client.query(`CREATE INDEX ON ${table} (lower(btrim(email)))`);
+      },
+      close: () => client.end(),
+    };
+  }
+  const conn = await mysql.createConnection({
+    host: String(config.host),
+    port: Number(config.port),
+    database: String(config.database),
+    user: 'root',
+  });
+  return {
+    async insert(rows) {
+      await conn.query('INSERT INTO contacts (email, firstname) VALUES ?', [
+        rows.map((r) => [r.email, r.firstname]),
+      ]);
+    },
+    async ids() {
+      const [rows] = await conn.query('SELECT id FROM contacts ORDER BY id');
+      return (rows as { id: number }[]).map((r) => String(r.id));
+    },
+    async indexEmail() {
+      await conn.query('CREATE INDEX contacts_email ON contacts (email)');
+    },
+    close: () => conn.end(),
+  };
+}
+
+async function offsetSum(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+async function waitForOffsets(topic: string, target: number, timeoutMs = 600_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await offsetSum(topic)) >= target) return performance.now();
+    if (Date.now() > until) throw new Error(`${topic} did not reach ${target}`);
+    await sleep(25);
+  }
+}
+
+/** The bare-producer baseline: N change events of the same shape, same batches, acks=-1. */
+async function producerBaseline(count: number): Promise<number> {
+  const topic = `${prefix}.baseline`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const started = performance.now();
+  for (let i = 0; i < count; i += 5_000) {
+    const messages: Message[] = [];
+    for (let j = i; j < Math.min(count, i + 5_000); j++) {
+      messages.push({
+        key: `baseline/${j}`,
+        value: await codec.encode('change-event', topic, {
+          connectionId: 'baseline',
+          object: 'contacts',
+          recordId: String(j),
+          op: 'create',
+          position: `pos-${j}`,
+          sourceTs: Date.now(),
+          fields: { email: `b${j}@bench.test`, firstname: `B${j}`, lastname: null, phone: null },
+          associations: [],
+        }),
+      });
+    }
+    await producer.send({ topic, acks: -1, messages });
+  }
+  const ms = performance.now() - started;
+  await producer.disconnect();
+  return perSec(count, ms);
+}
+
+async function fixture(type: string): Promise<ConformanceFixture> {
+  return ((await import(`../test/conformance/${type}.ts`)) as { default: ConformanceFixture })
+    .default;
+}
+
+/** Capture: rows written to the source → change events acknowledged by Kafka. */
+async function capture(type: string, system: ConformanceSystem, raw: RawTable, count: number) {
+  const changes = topics.changes('contacts');
+  const before = await offsetSum(changes);
+  const started = performance.now();
+  for (let i = 0; i < count; i += 5_000) {
+    await raw.insert(
+      Array.from({ length: Math.min(5_000, count - i) }, (_, k) => ({
+        email: `cap${i + k}@${type}.bench`,
+        firstname: `C${i + k}`,
+      })),
+    );
+  }
+  const inserted = performance.now();
+  const done = await waitForOffsets(changes, before + count);
+  return {
+    capturePerSec: perSec(count, done - started),
+    insertPerSec: perSec(count, inserted - started),
+  };
+}
+
+/** Capture latency at a steady 1,000 rows/s: commit → change event consumed from Kafka. */
+async function captureLatency(type: string, raw: RawTable, seconds = 5) {
+  const changes = topics.changes('contacts');
+  const committedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const consumer = kafka.consumer({ groupId: `${prefix}.lat.${type}`, maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: changes, fromBeginning: false });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const arrived = Date.now();
+      if (!message.value) return;
+      const event = await codec.decode(message.value);
+      if (event.kind !== 'change-event') return;
+      const at = committedAt.get(event.value.fields.email ?? '');
+      if (at !== undefined) latencies.push(arrived - at);
+    },
+  });
+  while (!joined) await sleep(50);
+  await sleep(1_000);
+  for (let tick = 0; tick < seconds * 10; tick++) {
+    const rows = Array.from({ length: 100 }, (_, k) => ({
+      email: `lat${tick * 100 + k}@${type}.bench`,
+      firstname: 'L',
+    }));
+    await raw.insert(rows);
+    const now = Date.now();
+    for (const r of rows) committedAt.set(r.email, now);
+    await sleep(100);
+  }
+  const until = Date.now() + 30_000;
+  while (latencies.length < committedAt.size && Date.now() < until) await sleep(100);
+  await consumer.disconnect();
+  latencies.sort((x, y) => x - y);
+  return {
+    captureP50Ms: percentile(latencies, 50),
+    captureP99Ms: percentile(latencies, 99),
+    samples: latencies.length,
+  };
+}
+
+/** Sink: write commands on the connection's write topic → rows written + outcomes acknowledged. */
+async function sink(connect: Connect, connectionId: string, commands: WriteCommand[]) {
+  const outcomesBefore = await offsetSum(topics.outcomes);
+  const producer = kafka.producer();
+  await producer.connect();
+  const started = performance.now();
+  for (let i = 0; i < commands.length; i += 5_000) {
+    const messages: Message[] = [];
+    for (const cmd of commands.slice(i, i + 5_000)) {
+      messages.push({
+        key: cmd.entityId,
+        value: await codec.encode('write-command', topics.writes(connectionId), cmd),
+      });
+    }
+    await producer.send({ topic: topics.writes(connectionId), acks: -1, messages });
+  }
+  await producer.disconnect();
+  const done = await waitForOffsets(topics.outcomes, outcomesBefore + commands.length);
+  void connect;
+  return perSec(commands.length, done - started);
+}
+
+/** A deterministic entity id (a lowercase UUID, as the identity map issues them). */
+function entityIdOf(tag: string, i: number): string {
+  const h = createHash('sha256').update(`${tag}/${i}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function command(
+  syncId: string,
+  connectionId: string,
+  i: number,
+  recordId: string | null,
+  tag: string,
+): WriteCommand {
+  return {
+    commandId: `${tag}-${i}`,
+    syncId,
+    entityId: entityIdOf(tag, i),
+    object: 'contacts',
+    connectionId,
+    recordId,
+    mode: recordId === null ? 'create' : 'update',
+    fields: { email: `${tag}${i}@sink.bench`, firstname: `S${i}` },
+    associations: [],
+    issuedAt: Date.now(),
+  };
+}
+
+async function benchDatabase(connect: Connect, type: 'postgres' | 'mysql') {
+  const system = await (
+    await fixture(type)
+  ).create(`${prefix}_${type}`.replace(/[^a-z0-9_]/gi, '_'));
+  const config = system.config as Record<string, unknown>;
+  const raw = await rawTable(type, config);
+  try {
+    await connect.connections.put({ id: type, type, name: type, config });
+    const until = Date.now() + 60_000;
+    while (!connect.readingHere().includes(type) || connect.positions.source(type) === undefined) {
+      if (Date.now() > until) throw new Error(`${type}: the reader did not start`);
+      await sleep(100);
+    }
+    const cap = await capture(type, system, raw, N);
+    const baseline = await producerBaseline(N);
+    log(
+      `${type} capture: ${N} rows → Kafka at ${cap.capturePerSec} changes/s (bulk insert itself ${cap.insertPerSec} rows/s); bare producer of the same events ${baseline}/s; ratio ${(cap.capturePerSec / baseline).toFixed(2)}`,
+    );
+    const lat = await captureLatency(type, raw);
+    log(
+      `${type} capture latency at 1,000 rows/s: p50 ${lat.captureP50Ms} ms, p99 ${lat.captureP99Ms} ms (${lat.samples} samples)`,
+    );
+
+    // Sink: a running sync that names this connection (the sink drops commands of syncs that are off).
+    const syncId = `sink-${type}`;
+    await connect.syncs.put(contactsSync(syncId, type, 'elsewhere', { state: 'running' }));
+    await raw.indexEmail();
+    const creates = Array.from({ length: SINK_N }, (_, i) =>
+      command(syncId, type, i, null, `new${type}`),
+    );
+    const createPerSec = await sink(connect, type, creates);
+    // Updates of the records just created: linked entities, as the engine sends them.
+    const updates = await Promise.all(
+      creates.map(async (c, i) => {
+        const recordId = (await connect.identity.entityRecords(c.entityId))[type] ?? null;
+        return {
+          ...command(syncId, type, i, recordId, `new${type}`),
+          commandId: `upd${type}-${i}`,
+        };
+      }),
+    );
+    const updatePerSec = await sink(connect, type, updates);
+    const rawStarted = performance.now();
+    for (let i = 0; i < SINK_N; i += 500) {
+      await raw.insert(
+        Array.from({ length: Math.min(500, SINK_N - i) }, (_, k) => ({
+          email: `raw${i + k}@sink.bench`,
+          firstname: 'R',
+        })),
+      );
+    }
+    const rawPerSec = perSec(SINK_N, performance.now() - rawStarted);
+    log(
+      `${type} sink: creates ${createPerSec} rows/s, updates ${updatePerSec} rows/s (Kafka → connector → ${type} → outcome); bare driver inserts in batches of 500: ${rawPerSec} rows/s; ratio ${(createPerSec / rawPerSec).toFixed(2)} / ${(updatePerSec / rawPerSec).toFixed(2)}`,
+    );
+    await connect.connections.remove(type);
+    return {
+      capturePerSec: cap.capturePerSec,
+      captureBaselinePerSec: baseline,
+      captureRatio: Number((cap.capturePerSec / baseline).toFixed(3)),
+      captureP50Ms: lat.captureP50Ms,
+      captureP99Ms: lat.captureP99Ms,
+      sinkPerSec: Math.min(createPerSec, updatePerSec),
+      sinkCreatePerSec: createPerSec,
+      sinkUpdatePerSec: updatePerSec,
+      sinkBaselinePerSec: rawPerSec,
+      sinkRatio: Number((Math.min(createPerSec, updatePerSec) / rawPerSec).toFixed(3)),
+    };
+  } finally {
+    await raw.close();
+    await sleep(500);
+    await system.close();
+  }
+}
+
+async function benchHubSpot(connect: Connect) {
+  const system = await (await fixture('hubspot')).create(`${prefix}_hubspot`);
+  try {
+    await connect.connections.put({
+      id: 'hubspot',
+      type: 'hubspot',
+      name: 'hubspot',
+      config: system.config,
+    });
+    while (
+      !connect.readingHere().includes('hubspot') ||
+      connect.positions.source('hubspot') === undefined
+    ) {
+      await sleep(100);
+    }
+    const changes = topics.changes('contacts');
+    const before = await offsetSum(changes);
+    const started = performance.now();
+    await system.insert(
+      'contacts',
+      Array.from({ length: HUBSPOT_N }, (_, i) => ({
+        email: `hub${i}@bench.test`,
+        firstname: `H${i}`,
+      })),
+    );
+    const done = await waitForOffsets(changes, before + HUBSPOT_N);
+    const capturePerSec = perSec(HUBSPOT_N, done - started);
+    const syncId = 'sink-hubspot';
+    await connect.syncs.put(contactsSync(syncId, 'hubspot', 'elsewhere', { state: 'running' }));
+    const sinkPerSec = await sink(
+      connect,
+      'hubspot',
+      Array.from({ length: HUBSPOT_N }, (_, i) => command(syncId, 'hubspot', i, null, 'newhub')),
+    );
+    log(
+      `hubspot (simulator, paced by the connector's limits: 100 requests/10 s, search 4/s): capture ${capturePerSec} changes/s, sink creates ${sinkPerSec} rows/s`,
+    );
+    await connect.connections.remove('hubspot');
+    return { capturePerSec, sinkPerSec };
+  } finally {
+    await system.close();
+  }
+}
+
+async function main() {
+  const logger = createLogger('bench', 'error');
+  const connect = await startConnect({
+    brokers: ep.kafkaBrokers,
+    redisUrl: ep.redisUrl,
+    schemaRegistryUrl: ep.schemaRegistryUrl,
+    topicPrefix: prefix,
+    redisPrefix: prefix,
+    sizing: { partitions: 3, replicationFactor: 1 },
+    logger,
+  });
+  const postgres = await benchDatabase(connect, 'postgres');
+  const mysqlFigures = await benchDatabase(connect, 'mysql');
+  const hubspot = await benchHubSpot(connect);
+  await connect.close();
+  const redis = new Redis(ep.redisUrl);
+  await deletePrefixKeys(redis, prefix);
+  redis.disconnect();
+  log(
+    JSON.stringify({
+      bench: 'connectors',
+      rows: N,
+      sinkRows: SINK_N,
+      postgres,
+      mysql: mysqlFigures,
+      hubspot,
+    }),
+  );
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WriteCommand } from '../../services/engine/types.ts';
+import type { ConformanceSystem } from '../conformance/fixture.ts';
+import { contactsSync } from '../support/engine-fixture.ts';
+import { startPipeline, type Pipeline } from '../support/pipeline-fixture.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** The sink task on a real PostgreSQL table: commands in, rows and outcomes out. */
+let pipeline: Pipeline;
+let db: ConformanceSystem;
+
+beforeAll(async () => {
+  pipeline = await startPipeline('connsink');
+  db = await pipeline.system('postgres', 'db');
+}, 60_000);
+afterAll(() => pipeline?.close());
+
+function create(syncId: string, email: string, entityId: string = randomUUID()): WriteCommand {
+  return {
+    commandId: `cmd-${email}`,
+    syncId,
+    entityId,
+    object: 'contacts',
+    connectionId: 'db',
+    recordId: null,
+    mode: 'create',
+    fields: { email, firstname: 'Sink' },
+    associations: [],
+    issuedAt: Date.now(),
+  };
+}
+
+async function countMessages(topic: string): Promise<number> {
+  const admin = pipeline.processor.kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+describe('connect: the sink', () => {
+  it('dead-letters bad commands, drops commands of syncs that are off, links what it creates', async () => {
+    const { registry, codec, topics, identity } = pipeline.processor;
+    await registry.put(contactsSync('on', 'db', 'other', { state: 'running' }));
+    await registry.put(contactsSync('off', 'db', 'other', { state: 'off' }));
+    const topic = topics.writes('db');
+    const producer = pipeline.processor.kafka.producer();
+    await producer.connect();
+    const good = create('on', 'good@sink.test');
+    const encode = (cmd: WriteCommand) => codec.encode('write-command', topic, cmd);
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: 'x', value: Buffer.from('not an event') },
+        { key: 'y', value: await encode(create('on', 'bad@sink.test', 'not-an-entity')) },
+        { key: 'z', value: await encode(create('off', 'off@sink.test')) },
+        { key: good.entityId, value: await encode(good) },
+        // The same create again (a replay): applied once.
+        { key: good.entityId, value: await encode({ ...good, issuedAt: Date.now() }) },
+      ],
+    });
+    await producer.disconnect();
+
+    await waitFor('two dead letters', async () => (await countMessages(topics.dlq)) >= 2, 30_000);
+    await waitFor(
+      'the good row',
+      async () =>
+        [...(await db.rows('contacts')).values()].some((r) => r.email === 'good@sink.test'),
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    const emails = [...(await db.rows('contacts')).values()].map((r) => r.email);
+    expect(emails.filter((e) => e === 'good@sink.test')).toHaveLength(1);
+    expect(emails).not.toContain('off@sink.test');
+    expect(emails).not.toContain('bad@sink.test');
+    expect(await countMessages(topics.dlq)).toBe(2);
+    const linked = (await identity.entityRecords(good.entityId)).db;
+    expect(linked).toBeDefined();
+    expect((await db.rows('contacts')).get(linked ?? '')?.email).toBe('good@sink.test');
+  }, 60_000);
+});
