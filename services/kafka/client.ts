@@ -20,6 +20,12 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
       if (!logger) return;
       const { message, ...extra } = entry.log;
       const fields = { kafka: entry.namespace, ...extra };
+      // Idempotent producers get the client's bounded retries on purpose (a send that keeps
+      // failing must surface, not hang); kafkajs warns about that on every producer.
+      if (message.startsWith('Limiting retries for the idempotent producer')) {
+        logger.debug(fields, message);
+        return;
+      }
       if (entry.level <= KafkaLogLevel.ERROR) logger.error(fields, message);
       else logger.warn(fields, message);
     },
