@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { sendInBatches } from '../kafka/send-batches.ts';
 import type { Connector, ConnectorSession, SourceRecord } from '../../connectors/sdk/types.ts';
 import type { EventCodec } from '../engine/events/index.ts';
 import type { TopicNames } from '../engine/topics.ts';
@@ -68,22 +69,19 @@ export function createSourceTask(d: SourceTaskDeps): SourceTask {
 
   /** Sends in order: one send at a time, so a position never overtakes the changes before it. */
   function send(messages: readonly OutMessage[]): Promise<void> {
-    const next = sendQueue.then(async () => {
-      if (messages.length === 0) return;
-      const byTopic = new Map<string, OutMessage[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-      await d.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((m) => ({
+    const next = sendQueue.then(() =>
+      sendInBatches(
+        d.producer,
+        messages.map((m) => ({
+          topic: m.topic,
+          message: {
             key: m.key,
             value: m.value,
             ...(m.partition === undefined ? {} : { partition: m.partition }),
-          })),
+          },
         })),
-      });
-    });
+      ),
+    );
     sendQueue = next.catch(() => undefined);
     return next;
   }

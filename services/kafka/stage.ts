@@ -1,4 +1,5 @@
-import type { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { sendInBatches } from './send-batches.ts';
 import type { Logger } from '../log/logger.ts';
 
 /** A message a stage wants produced; `partition` pins it (markers sent to every partition). */
@@ -62,22 +63,18 @@ export function createStage(options: StageOptions): Stage {
   });
 
   async function produce(out: readonly OutMessage[]): Promise<void> {
-    if (out.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const m of out) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push({
-        key: m.key,
-        value: m.value,
-        ...(m.partition === undefined ? {} : { partition: m.partition }),
-        ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
-      });
-      byTopic.set(m.topic, list);
-    }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await sendInBatches(
+      producer,
+      out.map((m) => ({
+        topic: m.topic,
+        message: {
+          key: m.key,
+          value: m.value,
+          ...(m.partition === undefined ? {} : { partition: m.partition }),
+          ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
+        },
+      })),
+    );
   }
 
   return {

@@ -132,3 +132,14 @@ describe('batched merge states', () => {
     expect(await m.loadState(other, 's')).toEqual({ value: undefined, version: 0 });
   });
 });
+
+describe('the identity changelog under a large write', () => {
+  it('accepts one record() of 4 MB of entries (regression: the broker refused a > 1 MiB batch during an initial sync)', async () => {
+    const entries: ChangelogEntry[] = Array.from({ length: 4_000 }, (_, i) => ({
+      key: `${prefix}:state:{big-${i}}`,
+      field: 'sync-1',
+      value: 'x'.repeat(1_000),
+    }));
+    await expect(changelog.record(entries)).resolves.toBeUndefined();
+  });
+});

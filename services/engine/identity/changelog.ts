@@ -50,8 +50,10 @@ export interface ChangelogOptions {
   readonly replicationFactor?: number;
   /** Partitions of a topic created by `ensureTopic`; default 3. */
   readonly partitions?: number;
-  /** Most entries per produce request; default 5,000 (well under a broker's 1 MB batch). */
+  /** Most entries per produce request; default 5,000. */
   readonly maxBatchEntries?: number;
+  /** Most (approximate) bytes per produce request; default 256 KiB (a broker takes 1 MiB). */
+  readonly maxBatchBytes?: number;
 }
 
 /** The Kafka key of an entry: a JSON array, unambiguous whatever the key or field contains. */
@@ -134,8 +136,15 @@ export function latestEntries(entries: readonly ChangelogEntry[]): ChangelogEntr
   return latest.size === entries.length ? [...entries] : [...latest.values()];
 }
 
+/** An entry's approximate size in a produce request: key, value and per-record overhead. */
+function entrySize(entry: ChangelogEntry): number {
+  return entry.key.length + (entry.field?.length ?? 0) + (entry.value?.length ?? 0) + 64;
+}
+
 interface Pending {
   readonly entries: readonly ChangelogEntry[];
+  /** Roughly the bytes the entries take on the wire. */
+  readonly bytes: number;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -143,6 +152,10 @@ interface Pending {
 export function createChangelog(options: ChangelogOptions): Changelog {
   const { kafka, topic } = options;
   const maxBatchEntries = options.maxBatchEntries ?? 5000;
+  // Kafka refuses a request whose record batch for one partition passes the broker's
+  // message.max.bytes (1 MiB by default): an initial sync saving thousands of merge states at once
+  // reached it. Batches stay well under it.
+  const maxBatchBytes = options.maxBatchBytes ?? 256 * 1024;
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -165,11 +178,19 @@ export function createChangelog(options: ChangelogOptions): Changelog {
   function takeBatch(): Pending[] {
     const batch: Pending[] = [];
     let size = 0;
+    let bytes = 0;
     while (queue.length > 0) {
       const next = queue[0];
-      if (next === undefined || (size > 0 && size + next.entries.length > maxBatchEntries)) break;
+      if (next === undefined) break;
+      if (
+        batch.length > 0 &&
+        (size + next.entries.length > maxBatchEntries || bytes + next.bytes > maxBatchBytes)
+      ) {
+        break;
+      }
       batch.push(next);
       size += next.entries.length;
+      bytes += next.bytes;
       queue.shift();
     }
     return batch;
@@ -207,10 +228,29 @@ export function createChangelog(options: ChangelogOptions): Changelog {
 
     record(entries) {
       if (entries.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ entries, resolve, reject });
-        draining ??= drain();
-      });
+      // Split into pieces of at most maxBatchBytes, queued in order (order per partition holds).
+      const pieces: Promise<void>[] = [];
+      let start = 0;
+      let bytes = 0;
+      const flush = (end: number) => {
+        const slice = entries.slice(start, end);
+        const size = bytes;
+        pieces.push(
+          new Promise<void>((resolve, reject) => {
+            queue.push({ entries: slice, bytes: size, resolve, reject });
+          }),
+        );
+        start = end;
+        bytes = 0;
+      };
+      for (const [i, entry] of entries.entries()) {
+        const b = entrySize(entry);
+        if (i > start && (bytes + b > maxBatchBytes || i - start >= maxBatchEntries)) flush(i);
+        bytes += b;
+      }
+      flush(entries.length);
+      draining ??= drain();
+      return Promise.all(pieces).then(() => undefined);
     },
 
     async ensureTopic() {
