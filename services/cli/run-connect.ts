@@ -16,6 +16,7 @@ export async function runConnect({ config }: RoleContext): Promise<number> {
     topicPrefix: config.topicPrefix,
     redisPrefix: config.redisPrefix,
     sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+    ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
     logger,
   });
   logger.info({ connections: connect.connections.list().length }, 'connect ready');

@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.ts';
 import {
   brokerList,
   oneOf,
@@ -21,6 +22,15 @@ export interface Setting<T> {
 function setting<T>(s: Setting<T>): Setting<T> {
   return s;
 }
+
+/** A secret that may be left unset (empty); when set, at least 16 characters. */
+const optionalSecret: Parser<string> = (raw, setting) => {
+  const v = raw.trim();
+  if (v.length > 0 && v.length < 16) {
+    throw new ConfigError(setting, 'must be at least 16 characters long');
+  }
+  return v;
+};
 
 /**
  * Every setting Tandem reads, declared once: the CLI's --help and the README's table come from
@@ -46,6 +56,12 @@ export const settings = {
     description: 'ClickHouse HTTP endpoint for sync history and health',
     secret: true,
     parse: url(['http', 'https']),
+  }),
+  clickhouseDatabase: setting({
+    env: 'TANDEM_CLICKHOUSE_DATABASE',
+    default: 'tandem',
+    description: 'ClickHouse database holding the sync history and health tables',
+    parse: text,
   }),
   schemaRegistryUrl: setting({
     env: 'TANDEM_SCHEMA_REGISTRY_URL',
@@ -77,6 +93,14 @@ export const settings = {
     default: '8080',
     description: 'Port the `api` role listens on',
     parse: port,
+  }),
+  secretKey: setting({
+    env: 'TANDEM_SECRET_KEY',
+    default: '',
+    description:
+      'Key that encrypts connection credentials at rest (16+ characters; unset: a key file under the state folder)',
+    secret: true,
+    parse: optionalSecret,
   }),
   apiTokens: setting({
     env: 'TANDEM_API_TOKENS',

@@ -25,6 +25,7 @@ import {
   createConnectionRegistry,
   type ConnectionRecord,
   type ConnectionRegistry,
+  resolveSecretKey,
 } from './connections.ts';
 import { createLease, type Lease } from './lease.ts';
 import { createPositionStore, type PositionStore } from './positions.ts';
@@ -42,6 +43,8 @@ export interface ConnectOptions {
   readonly clientId?: string;
   /** How long a reader's lease lives without renewal: the takeover time when an instance dies. */
   readonly leaseTtlMs?: number;
+  /** TANDEM_SECRET_KEY, which encrypts connection credentials (unset: the state folder's key file). */
+  readonly secretKey?: string;
 }
 
 export interface Connect {
@@ -115,7 +118,9 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   await configTable.open();
   await positionTable.open();
   const syncs = createSyncRegistry(configTable);
-  const connections = createConnectionRegistry(configTable);
+  const connections = createConnectionRegistry(configTable, {
+    key: resolveSecretKey(options.secretKey, { logger }),
+  });
   const positions = createPositionStore(positionTable);
   const producer: Producer = kafka.producer({
     idempotent: true,

@@ -1,0 +1,37 @@
+import type { Connector } from '../../connectors/sdk/types.ts';
+import type { ConnectionRegistry } from '../connect/connections.ts';
+import type { SyncRegistry } from '../engine/sync-registry.ts';
+import type { Side, SyncConfig } from '../engine/types.ts';
+import type { Logger } from '../log/logger.ts';
+import type { HealthSource } from '../outcomes/health-types.ts';
+
+/** What the API needs of the sync engine (a `Processor` has both; the api role adapts Redis). */
+export interface EngineControl {
+  /** Initial-sync progress of the sync's current generation. */
+  progress(sync: SyncConfig): Promise<{ total: number; done: number }>;
+  /** Re-creates on side `into` the records the sync saw deleted there. */
+  resyncDeleted(syncId: string, into: Side): Promise<{ queued: number }>;
+}
+
+/** Everything `buildApp` works with: it does no I/O of its own beyond these. */
+export interface ApiDeps {
+  readonly connections: ConnectionRegistry;
+  readonly syncs: SyncRegistry;
+  /** Connector by type; default every connector of `connectors/index.ts`. */
+  readonly connectors?: ReadonlyMap<string, Connector<unknown, unknown>>;
+  readonly health: HealthSource;
+  readonly engine: EngineControl;
+  /** Bearer tokens accepted on every route but `GET /v1/health`, `/docs` and the UI. */
+  readonly tokens: readonly string[];
+  /** Pino logger; the API logs through a child that redacts credentials. Silent when absent. */
+  readonly logger?: Logger;
+  /** How long a connection check or discovery may take; default 15 s. */
+  readonly connectorTimeoutMs?: number;
+}
+
+/** The deps as route plugins receive them (defaults applied). */
+export interface RouteDeps extends ApiDeps {
+  readonly connectors: ReadonlyMap<string, Connector<unknown, unknown>>;
+  readonly logger: Logger;
+  readonly connectorTimeoutMs: number;
+}

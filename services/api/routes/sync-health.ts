@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ObjectType } from '../../engine/types.ts';
+import type { RecordFilter, RecordStatus } from '../../outcomes/health-types.ts';
+import type { RouteDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { healthSchema, recordsSchema, timelineSchema } from '../schemas/health.ts';
+import { storedSync } from './syncs.ts';
+
+interface IdParams {
+  id: string;
+}
+interface RecordsQuery {
+  status?: RecordStatus;
+  object?: ObjectType;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const hourMs = 3_600_000;
+const maxTimelineMs = 7 * 24 * hourMs;
+
+/** A query time: ISO-8601 (date or date-time) or epoch milliseconds; 400 otherwise. */
+export function parseTime(name: string, text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  const date = new Date(ms);
+  if (!Number.isFinite(ms) || Number.isNaN(date.getTime())) {
+    throw new ApiError('validation', `querystring/${name} is not a date (use ISO-8601)`);
+  }
+  return date;
+}
+
+function checkRange(from: Date | undefined, to: Date | undefined): void {
+  if (from && to && from.getTime() > to.getTime()) {
+    throw new ApiError('validation', 'querystring/from must not be after querystring/to');
+  }
+}
+
+/** `/v1/syncs/:id/health | records | timeline`: the health views, read through `HealthSource`. */
+export function syncHealthRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps,
+  done: (err?: Error) => void,
+): void {
+  app.get<{ Params: IdParams }>('/syncs/:id/health', { schema: healthSchema }, (request) =>
+    deps.health.health(storedSync(deps, request.params.id).id),
+  );
+
+  app.get<{ Params: IdParams; Querystring: RecordsQuery }>(
+    '/syncs/:id/records',
+    { schema: recordsSchema },
+    (request) => {
+      const sync = storedSync(deps, request.params.id);
+      const q = request.query;
+      const from = parseTime('from', q.from);
+      const to = parseTime('to', q.to);
+      checkRange(from, to);
+      const filter: RecordFilter = {
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.object ? { object: q.object } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      };
+      return deps.health.records(sync.id, filter);
+    },
+  );
+
+  app.get<{ Params: IdParams; Querystring: { from?: string; to?: string } }>(
+    '/syncs/:id/timeline',
+    { schema: timelineSchema },
+    async (request) => {
+      const sync = storedSync(deps, request.params.id);
+      const to = parseTime('to', request.query.to) ?? new Date();
+      const from = parseTime('from', request.query.from) ?? new Date(to.getTime() - hourMs);
+      checkRange(from, to);
+      if (to.getTime() - from.getTime() > maxTimelineMs) {
+        throw new ApiError('validation', 'the timeline spans at most 7 days: narrow from/to');
+      }
+      return { timeline: await deps.health.timeline(sync.id, { from, to }) };
+    },
+  );
+
+  done();
+}

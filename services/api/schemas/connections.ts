@@ -1,0 +1,119 @@
+import { errors, idParams } from './common.ts';
+
+const connectionView = {
+  type: 'object',
+  description: 'A connection. Credentials are never returned: secret config values read "***".',
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    name: { type: 'string' },
+    status: {
+      type: 'string',
+      enum: ['ok', 'failed', 'unknown'],
+      description: 'The result of the last check: at creation and at every POST …/check.',
+    },
+    message: { type: 'string', description: 'What the last check said.' },
+    checkedAt: { type: ['string', 'null'], format: 'date-time' },
+    config: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+const catalogField = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    type: { type: 'string' },
+    required: { type: 'boolean' },
+    canonical: { type: 'string' },
+  },
+} as const;
+
+export const createConnectionSchema = {
+  tags: ['connections'],
+  summary: 'Create a connection: validate its config against the connector spec, then check it',
+  description:
+    'A connection whose check fails is still created (201, `status: "failed"` with the message): ' +
+    'fix the system or its credentials and run POST /v1/connections/{id}/check again. A config ' +
+    'that does not match the connector spec is refused with 400.',
+  body: {
+    type: 'object',
+    required: ['type', 'name', 'config'],
+    properties: {
+      type: { type: 'string', minLength: 1, examples: ['postgres', 'mysql', 'hubspot'] },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      config: {
+        type: 'object',
+        additionalProperties: true,
+        description: "The connector's config (see its spec); secrets are stored encrypted.",
+      },
+      limits: {
+        type: 'object',
+        properties: { rowsPerSecond: { type: 'integer', minimum: 1 } },
+      },
+    },
+  },
+  response: { 201: connectionView, ...errors(400, 401, 415) },
+} as const;
+
+export const listConnectionsSchema = {
+  tags: ['connections'],
+  summary: 'Every connection',
+  response: {
+    200: {
+      type: 'object',
+      properties: { connections: { type: 'array', items: connectionView } },
+    },
+    ...errors(401),
+  },
+} as const;
+
+export const getConnectionSchema = {
+  tags: ['connections'],
+  summary: 'One connection',
+  params: idParams,
+  response: { 200: connectionView, ...errors(401, 404) },
+} as const;
+
+export const deleteConnectionSchema = {
+  tags: ['connections'],
+  summary: 'Delete a connection no sync uses',
+  params: idParams,
+  response: { 204: { type: 'null' }, ...errors(401, 404, 409) },
+} as const;
+
+export const checkConnectionSchema = {
+  tags: ['connections'],
+  summary: "Test the connection's system and credentials now",
+  params: idParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: { ok: { type: 'boolean' }, message: { type: 'string' } },
+    },
+    ...errors(401, 404),
+  },
+} as const;
+
+export const catalogSchema = {
+  tags: ['connections'],
+  summary: "Discover the connection's objects and fields",
+  params: idParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        objects: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              fields: { type: 'array', items: catalogField },
+            },
+          },
+        },
+      },
+    },
+    ...errors(401, 404, 422, 502),
+  },
+} as const;

@@ -1,0 +1,110 @@
+import { errors, idParams, objectTypeSchema } from './common.ts';
+
+const time = {
+  type: 'string',
+  minLength: 1,
+  description: 'ISO-8601 date or date-time, or milliseconds since the epoch.',
+} as const;
+
+export const healthSchema = {
+  tags: ['health'],
+  summary: 'Counts of the sync’s records by status; failures by category, with hints',
+  params: idParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        inSync: { type: 'integer' },
+        failed: { type: 'integer' },
+        excluded: { type: 'integer' },
+        pending: { type: 'integer' },
+        byCategory: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              category: { type: 'string' },
+              count: { type: 'integer' },
+              hint: { type: 'string' },
+            },
+          },
+        },
+        lastChangeAt: { type: ['string', 'null'] },
+        lagMs: { type: ['number', 'null'] },
+      },
+    },
+    ...errors(401, 404),
+  },
+} as const;
+
+const recordView = {
+  type: 'object',
+  properties: {
+    entityId: { type: 'string' },
+    object: { type: 'string' },
+    a: { type: 'object', properties: { id: { type: ['string', 'null'] } } },
+    b: { type: 'object', properties: { id: { type: ['string', 'null'] } } },
+    status: { type: 'string' },
+    category: { type: ['string', 'null'] },
+    hint: { type: ['string', 'null'] },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+
+export const recordsSchema = {
+  tags: ['health'],
+  summary: 'The sync’s records, newest change first, filtered and paged',
+  params: idParams,
+  querystring: {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['in-sync', 'failed', 'excluded', 'pending'] },
+      object: objectTypeSchema,
+      from: { ...time, description: `Changed at or after. ${time.description}` },
+      to: { ...time, description: `Changed before. ${time.description}` },
+      limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      cursor: { type: 'string', minLength: 1, maxLength: 2000 },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        records: { type: 'array', items: recordView },
+        nextCursor: { type: ['string', 'null'] },
+      },
+    },
+    ...errors(400, 401, 404),
+  },
+} as const;
+
+export const timelineSchema = {
+  tags: ['health'],
+  summary: 'Outcomes per minute between from and to (default: the last hour; at most 7 days)',
+  params: idParams,
+  querystring: {
+    type: 'object',
+    properties: { from: time, to: time },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        timeline: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              at: { type: 'string' },
+              inSync: { type: 'integer' },
+              failed: { type: 'integer' },
+              excluded: { type: 'integer' },
+              pending: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    ...errors(400, 401, 404),
+  },
+} as const;

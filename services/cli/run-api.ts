@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApp } from '../api/app.ts';
+import type { EngineControl } from '../api/deps.ts';
+import { createTrackerEngine } from '../api/engine-adapter.ts';
+import { openClickHouse } from '../clickhouse/index.ts';
+import { createConnectionRegistry, resolveSecretKey } from '../connect/connections.ts';
+import { createSyncRegistry } from '../engine/sync-registry.ts';
+import { topicNames, type TopicSizing } from '../engine/topics.ts';
+import { createKafka } from '../kafka/client.ts';
+import { createTopicTable } from '../kafka/table.ts';
+import { ensureTopics } from '../kafka/topics.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { createHealthQueries, ensureSchema, type HealthSource } from '../outcomes/index.ts';
+import { CliError } from './cli-error.ts';
+import { requireKafka } from './require-kafka.ts';
+import type { RoleContext } from './role.ts';
+import { untilSignal } from './signals.ts';
+
+export interface ApiOptions {
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  readonly clickhouseUrl: string;
+  readonly clickhouseDatabase: string;
+  readonly topicPrefix: string;
+  readonly redisPrefix: string;
+  readonly sizing: TopicSizing;
+  /** Accepted bearer tokens: at least one. */
+  readonly tokens: readonly string[];
+  /** TANDEM_SECRET_KEY (unset: the state folder's key file). */
+  readonly secretKey?: string;
+  readonly port: number;
+  /** Default `0.0.0.0`. */
+  readonly host?: string;
+  readonly logger: Logger;
+  /** An in-process processor (the `all` role); default: progress from Redis, no resync-deleted. */
+  readonly engine?: EngineControl;
+  /** Default: the health queries over ClickHouse. */
+  readonly health?: HealthSource;
+}
+
+export interface RunningApi {
+  readonly app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:8080` (loopback when bound to every interface). */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The API over the shared config topic (connections and syncs, seen by every instance), the
+ * health views in ClickHouse and the engine's progress; listens until closed.
+ */
+export async function startApi(options: ApiOptions): Promise<RunningApi> {
+  const { logger } = options;
+  if (options.tokens.length === 0) {
+    throw new CliError(
+      'api: set TANDEM_API_TOKENS (comma-separated bearer tokens, 16+ characters)',
+    );
+  }
+  const kafka = createKafka({ brokers: options.brokers, clientId: 'tandem-api', logger });
+  const topic = topicNames(options.topicPrefix).config;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [
+      {
+        topic,
+        partitions: 1,
+        replicationFactor: options.sizing.replicationFactor,
+        compacted: true,
+      },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+  const table = createTopicTable({ kafka, topic, logger });
+  await table.open();
+  const cleanups: Array<() => Promise<void> | void> = [() => table.close()];
+  try {
+    let engine = options.engine;
+    if (!engine) {
+      const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+      cleanups.push(() => redis.disconnect());
+      engine = createTrackerEngine(redis, options.redisPrefix);
+    }
+    let health = options.health;
+    if (!health) {
+      const clickhouse = openClickHouse({ url: options.clickhouseUrl });
+      cleanups.push(() => clickhouse.close());
+      await ensureSchema(clickhouse, options.clickhouseDatabase);
+      health = createHealthQueries(clickhouse, options.clickhouseDatabase);
+    }
+    const app = buildApp({
+      connections: createConnectionRegistry(table, {
+        key: resolveSecretKey(options.secretKey, { logger }),
+      }),
+      syncs: createSyncRegistry(table),
+      health,
+      engine,
+      tokens: options.tokens,
+      logger,
+    });
+    cleanups.unshift(() => app.close());
+    await app.listen({ host: options.host ?? '0.0.0.0', port: options.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const host = options.host ?? '0.0.0.0';
+    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const close = async () => {
+      for (const cleanup of cleanups.splice(0)) await cleanup();
+    };
+    return { app, url: `http://${urlHost}:${port}`, port, close };
+  } catch (err) {
+    for (const cleanup of cleanups.splice(0))
+      await Promise.resolve(cleanup()).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** `tandem api`: the control-plane API on TANDEM_API_PORT. */
+export async function runApi({ config }: RoleContext): Promise<number> {
+  if (!config) throw new CliError('api: no configuration');
+  await requireKafka(config);
+  const logger = createLogger('api', config.logLevel);
+  const api = await startApi({
+    brokers: config.kafkaBrokers,
+    redisUrl: config.redisUrl,
+    clickhouseUrl: config.clickhouseUrl,
+    clickhouseDatabase: config.clickhouseDatabase,
+    topicPrefix: config.topicPrefix,
+    redisPrefix: config.redisPrefix,
+    sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+    tokens: config.apiTokens,
+    secretKey: config.secretKey,
+    port: config.apiPort,
+    logger,
+  });
+  logger.info({ url: api.url, docs: `${api.url}/docs` }, 'api ready');
+  await untilSignal();
+  await api.close();
+  return 0;
+}
