@@ -9,6 +9,7 @@ bash deploy/local/ensure-deps.sh
 
 echo "== local stack"
 bash deploy/local/stack.sh up
+bash deploy/local/browser.sh
 
 echo "== typecheck, lint, format"
 npx tsc -p tsconfig.json --noEmit
