@@ -257,7 +257,7 @@ cmd_up() {
 cmd_down() {
   # Only what this script started (it holds a pid file for it): never the machine's own servers.
   local part
-  for part in registry clickhouse kafka redis; do
+  for part in all registry clickhouse kafka redis; do
     stop_background "$part"
   done
 }

@@ -1,0 +1,102 @@
+import { startConnect, type Connect } from '../connect/connect.ts';
+import { startProcessor, type Processor } from '../engine/processor.ts';
+import type { TopicSizing } from '../engine/topics.ts';
+import type { Logger } from '../log/logger.ts';
+import { startOutcomes, type OutcomesSink } from '../outcomes/index.ts';
+import { startApi, type RunningApi } from '../cli/run-api.ts';
+
+export interface AllOptions {
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  readonly schemaRegistryUrl: string;
+  readonly clickhouseUrl: string;
+  readonly clickhouseDatabase: string;
+  readonly topicPrefix: string;
+  readonly redisPrefix: string;
+  readonly sizing: TopicSizing;
+  readonly tokens: readonly string[];
+  readonly secretKey?: string;
+  readonly apiPort: number;
+  readonly apiHost?: string;
+  readonly logger: Logger;
+  /** How long a connection's reader lease lives without renewal. */
+  readonly leaseTtlMs?: number;
+}
+
+export interface All {
+  readonly processor: Processor;
+  readonly connect: Connect;
+  readonly outcomes: OutcomesSink;
+  readonly api: RunningApi;
+  close(): Promise<void>;
+}
+
+/**
+ * Every role in one process (the embedded default, `tandem all`): the processor, the connectors,
+ * the outcomes sink into ClickHouse and the API, which drives the in-process processor directly
+ * (progress, resync-deleted). Started in dependency order, closed in reverse.
+ */
+export async function startAll(options: AllOptions): Promise<All> {
+  const { logger } = options;
+  const common = {
+    brokers: options.brokers,
+    redisUrl: options.redisUrl,
+    schemaRegistryUrl: options.schemaRegistryUrl,
+    topicPrefix: options.topicPrefix,
+    redisPrefix: options.redisPrefix,
+    sizing: options.sizing,
+  };
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      await c().catch((err: unknown) => logger.error({ err }, 'could not close a role'));
+    }
+  };
+  try {
+    const processor = await startProcessor({
+      ...common,
+      logger: logger.child({ role: 'processor' }),
+    });
+    closers.push(() => processor.close());
+    const outcomes = await startOutcomes({
+      brokers: options.brokers,
+      schemaRegistryUrl: options.schemaRegistryUrl,
+      clickhouseUrl: options.clickhouseUrl,
+      database: options.clickhouseDatabase,
+      topicPrefix: options.topicPrefix,
+      sizing: options.sizing,
+      logger: logger.child({ role: 'outcomes' }),
+    });
+    closers.push(() => outcomes.close());
+    const connect = await startConnect({
+      ...common,
+      logger: logger.child({ role: 'connect' }),
+      ...(options.secretKey === undefined ? {} : { secretKey: options.secretKey }),
+      ...(options.leaseTtlMs === undefined ? {} : { leaseTtlMs: options.leaseTtlMs }),
+    });
+    closers.push(() => connect.close());
+    const api = await startApi({
+      brokers: options.brokers,
+      redisUrl: options.redisUrl,
+      clickhouseUrl: options.clickhouseUrl,
+      clickhouseDatabase: options.clickhouseDatabase,
+      topicPrefix: options.topicPrefix,
+      redisPrefix: options.redisPrefix,
+      sizing: options.sizing,
+      tokens: options.tokens,
+      ...(options.secretKey === undefined ? {} : { secretKey: options.secretKey }),
+      port: options.apiPort,
+      ...(options.apiHost === undefined ? {} : { host: options.apiHost }),
+      logger: logger.child({ role: 'api' }),
+      engine: {
+        progress: (sync) => processor.progress(sync),
+        resyncDeleted: (syncId, into) => processor.resyncDeleted(syncId, into),
+      },
+    });
+    closers.push(() => api.close());
+    return { processor, connect, outcomes, api, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
