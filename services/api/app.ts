@@ -43,7 +43,21 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1_048_576,
+    // The UI and the demo poll every few seconds: one debug line per request, not two info lines.
+    disableRequestLogging: true,
     ajv: { customOptions: { allowUnionTypes: true } },
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
   });
   const routeDeps: RouteDeps & { lock: KeyedLock } = {
     ...deps,
