@@ -60,6 +60,9 @@ export function createMergeStep(deps: MergeStepDeps) {
   const { codec, identity, topics, tracker, logger } = deps;
   const stored = deps.sync;
   const now = deps.now ?? Date.now;
+  // Partitions whose initial sync is merged *and saved* (`p<q>` in the tracker). Only ever added
+  // after a chunk's after-produce step succeeded: a chunk that fails is retried by kafkajs with
+  // this same step, and must then see the partition as not done, so that it drains again.
   const doneParts = new Set<number>();
   // `sync` is the stored sync plus the association mappings active for the current chunk.
   let sync = stored;
@@ -117,7 +120,11 @@ export function createMergeStep(deps: MergeStepDeps) {
     const states = new Map<string, Loaded>();
     const held: string[] = [];
     const mergedNow: string[] = [];
+    // This chunk completed the markers and drained: later items of the chunk are live.
     let finished = false;
+    // This chunk saw a marker of a partition already done: the sync may still have to be
+    // turned to running (a previous attempt failed between `p<q>` and the registry write).
+    let recheck = false;
 
     function remember(entityId: string, snap: StateSnapshot): Loaded {
       const state = snap.value as MergeState | undefined;
@@ -265,8 +272,11 @@ export function createMergeStep(deps: MergeStepDeps) {
     // Changes of one entity are decided in order; a marker is a barrier for the whole chunk.
     for (const item of items) {
       if (item.kind === 'dead') out.push(item.out);
-      else if (item.kind === 'entity') await onEntity(item, await partitionDone(ctx.partition));
-      else if (!(await partitionDone(ctx.partition))) {
+      else if (item.kind === 'entity') {
+        await onEntity(item, finished || (await partitionDone(ctx.partition)));
+      } else if (finished) continue;
+      else if (await partitionDone(ctx.partition)) recheck = stored.state === 'initial-sync';
+      else {
         const complete = await tracker.noteMarker(
           ctx.partition,
           item.connectionId,
@@ -279,7 +289,7 @@ export function createMergeStep(deps: MergeStepDeps) {
           for (const e of held) await tracker.hold(ctx.partition, e);
           held.length = 0;
           await drainInitial();
-          doneParts.add(ctx.partition);
+          // Not `doneParts` yet: the partition is done once afterProduce has saved it all.
           finished = true;
         }
       }
@@ -313,10 +323,15 @@ export function createMergeStep(deps: MergeStepDeps) {
         );
         await Promise.all(held.map((e) => tracker.hold(ctx.partition, e)));
         await Promise.all(mergedNow.map((e) => tracker.merged(ctx.partition, e)));
-        if (finished) {
+        if (finished || recheck) {
+          // Idempotent, and retried as a whole with the chunk when anything here fails.
           const count = await deps.partitionsOf(ctx.topic);
-          if (await tracker.finishPartition(ctx.partition, count)) {
-            logger.info({ sync: sync.id, generation: sync.generation }, 'initial sync merged');
+          const all = await tracker.finishPartition(ctx.partition, count);
+          doneParts.add(ctx.partition);
+          if (all) {
+            if (finished) {
+              logger.info({ sync: sync.id, generation: sync.generation }, 'initial sync merged');
+            }
             await deps.onInitialSyncDone();
           }
         }
