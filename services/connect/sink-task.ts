@@ -183,11 +183,44 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
             `connector ${d.connector.type} returned ${results.length} results for ${list.length} commands`,
           );
         }
+        // A create turned into an update because the entity still had a record here, whose
+        // record is gone (resync-deleted re-creating a deleted record): create it after all.
+        const recreate = list
+          .map((p, k) => ({ p, k, r: results[k] }))
+          .filter(
+            ({ p, r }) =>
+              p.cmd.mode === 'create' &&
+              p.sink.mode === 'update' &&
+              r !== undefined &&
+              !r.ok &&
+              r.error.category === 'deleted',
+          );
+        const replaced = new Set<number>();
+        if (recreate.length > 0) {
+          const again = await writeWithRetry(
+            object,
+            recreate.map(({ p }) => ({ ...p.sink, mode: 'create', recordId: null })),
+          );
+          recreate.forEach(({ k }, i) => {
+            const r = again[i];
+            if (r) results[k] = r;
+            if (r?.ok) replaced.add(k);
+          });
+        }
         // Links first (concurrently: the identity changelog batches them), outcomes after.
         await Promise.all(
           list.map(async ({ cmd, existing }, k) => {
             const result = results[k];
-            if (result?.ok && cmd.mode !== 'delete' && existing !== result.recordId) {
+            if (!result?.ok || cmd.mode === 'delete' || existing === result.recordId) return;
+            if (replaced.has(k) && existing !== undefined) {
+              await d.identity.replaceRecord(
+                object,
+                cmd.entityId,
+                d.connectionId,
+                existing,
+                result.recordId,
+              );
+            } else {
               await d.identity.link(object, cmd.entityId, d.connectionId, result.recordId);
             }
           }),

@@ -47,6 +47,17 @@ export interface IdentityMap {
     connectionId: string,
     recordId: string,
   ): Promise<LinkResult>;
+  /**
+   * Makes `recordId` the entity's record on the connection in place of `goneRecordId` (a record
+   * deleted there and re-created by resync-deleted), then links it. Idempotent.
+   */
+  replaceRecord(
+    object: ObjectType,
+    entityId: string,
+    connectionId: string,
+    goneRecordId: string,
+    recordId: string,
+  ): Promise<LinkResult>;
   /** The primary record of each connection, by connection id (a folded entity is followed). */
   entityRecords(entityId: string): Promise<Record<string, string>>;
   /** A merge state blob and its version (0 and `undefined` when never saved). */
@@ -128,15 +139,14 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
   );
   const resolveMany = guard('resolve', (items: readonly ResolveItem[]) => resolveBatch(ctx, items));
 
-  return {
-    resolveMany,
-
-    async resolve(object, connectionId, recordId, keys) {
-      const [resolution] = await resolveMany([{ object, connectionId, recordId, keys }]);
-      return resolution as Resolution;
-    },
-
-    link: guard('link', async (object, entityId, connectionId, recordId) => {
+  const link = guard(
+    'link',
+    async (
+      object: ObjectType,
+      entityId: string,
+      connectionId: string,
+      recordId: string,
+    ): Promise<LinkResult> => {
       requireEntityId(entityId);
       if (connectionId.length === 0 || recordId.length === 0) {
         throw identityErrors.badArgument('a record needs a non-empty connectionId and recordId');
@@ -188,7 +198,46 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
         previousEntityId: previous !== null && previous !== entityId ? previous : null,
         duplicateOf: primary === recordId ? null : primary,
       };
-    }),
+    },
+  );
+
+  /**
+   * Makes `recordId` the entity's record on the connection in place of `goneRecordId` (a record
+   * deleted there and re-created by resync-deleted), then links it. Idempotent.
+   */
+  const replaceRecord = guard(
+    'replaceRecord',
+    async (
+      object: ObjectType,
+      entityId: string,
+      connectionId: string,
+      goneRecordId: string,
+      recordId: string,
+    ) => {
+      requireEntityId(entityId);
+      const connField = entityFields.conn(connectionId);
+      const now = await scripts.hashCompareAndSet(
+        at(entityKey(entityId)),
+        connField,
+        goneRecordId,
+        recordId,
+      );
+      if (now === recordId) {
+        await changelog.record([{ key: entityKey(entityId), field: connField, value: recordId }]);
+      }
+      return link(object, entityId, connectionId, recordId);
+    },
+  );
+
+  return {
+    link,
+    replaceRecord,
+    resolveMany,
+
+    async resolve(object, connectionId, recordId, keys) {
+      const [resolution] = await resolveMany([{ object, connectionId, recordId, keys }]);
+      return resolution as Resolution;
+    },
 
     entityRecords: guard('entityRecords', async (entityId) => {
       requireEntityId(entityId);
