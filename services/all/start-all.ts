@@ -91,6 +91,7 @@ export async function startAll(options: AllOptions): Promise<All> {
       engine: {
         progress: (sync) => processor.progress(sync),
         resyncDeleted: (syncId, into) => processor.resyncDeleted(syncId, into),
+        recordsOf: (entityId) => processor.identity.entityRecords(entityId),
       },
     });
     closers.push(() => api.close());

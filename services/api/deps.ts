@@ -11,6 +11,11 @@ export interface EngineControl {
   progress(sync: SyncConfig): Promise<{ total: number; done: number }>;
   /** Re-creates on side `into` the records the sync saw deleted there. */
   resyncDeleted(syncId: string, into: Side): Promise<{ queued: number }>;
+  /**
+   * The records an entity has, by connection id (the identity map). The records view uses it for
+   * a side whose outcomes never named its record (the side a record was copied from).
+   */
+  recordsOf?(entityId: string): Promise<Record<string, string>>;
 }
 
 /** Everything `buildApp` works with: it does no I/O of its own beyond these. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createIdentityMap } from '../engine/identity/index.ts';
 import { createInitialSyncTracker } from '../engine/merge-stage/initial-sync.ts';
 import type { EngineControl } from './deps.ts';
 import { ApiError } from './errors.ts';
@@ -16,6 +17,15 @@ export function createTrackerEngine(redis: Redis, redisPrefix: string): EngineCo
         a: sync.a.connection,
         b: sync.b.connection,
       }).progress(),
+    // Reads only: a changelog that refuses writes keeps this adapter from ever writing links.
+    recordsOf: (entityId) =>
+      createIdentityMap({
+        redis,
+        prefix: `${redisPrefix}:id`,
+        changelog: {
+          record: () => Promise.reject(new Error('the api role does not write the identity map')),
+        },
+      }).entityRecords(entityId),
     resyncDeleted: () =>
       Promise.reject(
         new ApiError(

@@ -51,7 +51,7 @@ export function syncHealthRoutes(
   app.get<{ Params: IdParams; Querystring: RecordsQuery }>(
     '/syncs/:id/records',
     { schema: recordsSchema },
-    (request) => {
+    async (request) => {
       const sync = storedSync(deps, request.params.id);
       const q = request.query;
       const from = parseTime('from', q.from);
@@ -65,7 +65,22 @@ export function syncHealthRoutes(
         ...(to ? { to } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       };
-      return deps.health.records(sync.id, filter);
+      const page = await deps.health.records(sync.id, filter);
+      const recordsOf = deps.engine.recordsOf;
+      if (!recordsOf) return page;
+      // Outcomes name the side written; the side a record came from is in the identity map.
+      const records = await Promise.all(
+        page.records.map(async (r) => {
+          if (r.a.id !== null && r.b.id !== null) return r;
+          const ids = await recordsOf(r.entityId).catch(() => ({}) as Record<string, string>);
+          return {
+            ...r,
+            a: { id: r.a.id ?? ids[sync.a.connection] ?? null },
+            b: { id: r.b.id ?? ids[sync.b.connection] ?? null },
+          };
+        }),
+      );
+      return { ...page, records };
     },
   );
 
