@@ -171,6 +171,90 @@ describe('the initial sync', () => {
   });
 });
 
+describe('an initial sync run again (stop, edits while off, start)', () => {
+  /** Synced, then edits held on both sides, then merged from a's stored values, as the stage does. */
+  function rerun(sync: SyncConfig, a: Fields, b: Fields, editA: Fields, editB: Fields) {
+    const first = initialSync(sync, a, b);
+    expect(first.writes).toEqual([]);
+    let state = first.state;
+    const hold = { phase: 'initial-hold' } as const;
+    state = decide(sync, state, change('a', { ...a, ...editA }, 'snapshot'), hold).state;
+    state = decide(sync, state, change('b', { ...b, ...editB }, 'snapshot'), hold).state;
+    const stored = state.a.values ?? {};
+    const input: ChangeInput = { side: 'a', op: 'snapshot', recordId: 'a-1', fields: stored };
+    return decide(sync, state, input, { phase: 'initial-merge' });
+  }
+
+  /** Every write lands and its echo comes back; nothing more may be written. */
+  function settle(sync: SyncConfig, d: ReturnType<typeof decide>) {
+    let state = d.state;
+    for (const w of d.writes) {
+      const values = { ...(state[w.side].values ?? {}), ...w.fields };
+      const echo = decide(sync, state, change(w.side, values), live);
+      expect(echo.writes).toEqual([]);
+      state = echo.state;
+    }
+    return state;
+  }
+
+  const a = { email: 'x@a', city: 'Oslo', phone: '1' };
+  const b = { mail: 'x@a', town: 'Oslo', tel: '1' };
+
+  it('brings the edits of both sides, made on different fields, to both sides', () => {
+    const sync = syncOf();
+    const d = rerun(sync, a, b, { city: 'Bergen' }, { mail: 'y@b' });
+    expect(into(d.writes, 'a')?.fields).toEqual({ email: 'y@b' });
+    expect(into(d.writes, 'b')?.fields).toEqual({ town: 'Bergen' });
+    expect(d.outcomes.some((o) => o.category === 'conflict')).toBe(false);
+    const state = settle(sync, d);
+    expect(state.a.values).toEqual({ email: 'y@b', city: 'Bergen', phone: '1' });
+    expect(state.b.values).toEqual({ mail: 'y@b', town: 'Bergen', tel: '1' });
+  });
+
+  it('brings an edit made only on the side the merge does not start from', () => {
+    const sync = syncOf();
+    const d = rerun(sync, a, b, {}, { town: 'Bergen' });
+    expect(d.writes).toEqual([
+      { side: 'a', mode: 'update', recordId: 'a-1', fields: { city: 'Bergen' } },
+    ]);
+    expect(settle(sync, d).a.values).toEqual({ email: 'x@a', city: 'Bergen', phone: '1' });
+  });
+
+  it.each([
+    ['a', { city: 'Bergen' }, { town: 'Bergen' }, undefined],
+    ['b', { city: 'Trondheim' }, undefined, { town: 'Trondheim' }],
+  ] as const)(
+    'settles the same field edited on both sides as a conflict — winner %s',
+    (winner, value, intoA, intoB) => {
+      const sync = syncOf({ conflictWinner: winner });
+      const d = rerun(sync, a, b, { city: 'Bergen' }, { town: 'Trondheim' });
+      expect(into(d.writes, 'a')?.fields).toEqual(intoB === undefined ? undefined : value);
+      expect(into(d.writes, 'b')?.fields).toEqual(intoA);
+      expect(d.outcomes.filter((o) => o.category === 'conflict')).toHaveLength(1);
+      const state = settle(sync, d);
+      expect(state.a.values?.city).toBe(value.city);
+      expect(state.b.values?.town).toBe(value.city);
+    },
+  );
+
+  it('keeps a field that may not flow into a apart, as live sync does', () => {
+    const sync = syncOf();
+    const d = rerun(sync, a, b, {}, { tel: '2' });
+    expect(d.writes).toEqual([]);
+  });
+
+  it('does not merge the other side when told not to (its values may not be merged)', () => {
+    const sync = syncOf();
+    const first = initialSync(sync, a, b).state;
+    const held = decide(sync, first, change('b', { ...b, town: 'Bergen' }, 'snapshot'), {
+      phase: 'initial-hold',
+    }).state;
+    const input: ChangeInput = { side: 'a', op: 'snapshot', recordId: 'a-1', fields: a };
+    const d = decide(sync, held, input, { phase: 'initial-merge', mergeOther: false });
+    expect(d.writes).toEqual([]);
+  });
+});
+
 describe('creates', () => {
   const creates: Array<[Direction, Side, Fields | null]> = [
     ['two-way', 'a', { mail: 'x@a', tel: '1' }],

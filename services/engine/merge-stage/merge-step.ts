@@ -254,7 +254,11 @@ export function createMergeStep(deps: MergeStepDeps) {
           recordId: state[side].recordId ?? '',
           fields: values,
         };
-        const decision = decide(sync, state, input, { phase: 'initial-merge' });
+        // An entity matched before may have changed on both sides while the sync was off: the
+        // other side's stored values are merged too, unless they may not be.
+        const otherValues = state[side === 'a' ? 'b' : 'a'].values;
+        const mergeOther = otherValues !== null && requireEmailRule(sync, otherValues) === null;
+        const decision = decide(sync, state, input, { phase: 'initial-merge', mergeOther });
         loaded.state = decision.state;
         loaded.dirty = true;
         await emit(entityId, decision, ['initial', sync.generation]);

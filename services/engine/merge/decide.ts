@@ -25,6 +25,7 @@ import { applyDelete, deletedOutcome } from './deletes.ts';
 import { seedCreate } from './create.ts';
 import { landedWrite, mergeRecord } from './field-merge.ts';
 import { observe } from './pending.ts';
+import type { Plan } from './plan.ts';
 import { createPlan, pendingOutcome, planWrites } from './plan.ts';
 import { isReplay, noteRecord, noteSeq } from './records.ts';
 
@@ -78,6 +79,32 @@ function createOrExclude(
   return { state: draft, writes: [write], outcomes: [pendingOutcome(target)] };
 }
 
+/**
+ * The initial merge of an entity matched before: the change carries one side's stored values,
+ * but the other side may have changed as well while the sync was off (its changes were only
+ * held). Its stored values are merged too, in the same plan. A field the change's side already
+ * decided against the other side's value and writes into it is left alone: that value was taken
+ * into account, and the other side shows it only until our write lands.
+ */
+function mergeHeldOther(
+  draft: DraftState,
+  plan: Plan,
+  views: readonly MappingView[],
+  side: Side,
+  pendingBefore: ReadonlySet<string>,
+  asOf: ReadMode,
+): void {
+  const values = draft[side].values;
+  if (values === null) return;
+  const decided = new Set(
+    views
+      .filter((v) => v.field[side] in plan.fields[side] && !pendingBefore.has(v.key))
+      .map((v) => v.field[side]),
+  );
+  const reported = (field: string) => (decided.has(field) ? undefined : values[field]);
+  mergeRecord(draft, plan, views, side, reported, asOf);
+}
+
 export function decide(
   sync: SyncConfig,
   state: MergeState | undefined,
@@ -118,7 +145,15 @@ export function decide(
     ? (field: string) => values[field]
     : (field: string) => change.fields[field];
   if (firstMatch) draft.bases = {};
+  const pendingBefore = new Set(
+    Object.entries(draft[other].pending)
+      .filter(([, p]) => p.sent.length > 0)
+      .map(([key]) => key),
+  );
   mergeRecord(draft, plan, views, source, reported, asOf);
+  if (ctx.phase === 'initial-merge' && !firstMatch && ctx.mergeOther !== false) {
+    mergeHeldOther(draft, plan, views, other, pendingBefore, asOf);
+  }
   draft.matched = true;
 
   const writes = planWrites(draft, plan);

@@ -63,6 +63,13 @@ export interface MergeContext {
    * `initial-merge`: both snapshots are in; the change carries the stored values.
    */
   readonly phase: MergePhase;
+  /**
+   * `initial-merge` of an entity matched before (an initial sync run again, e.g. after a stop):
+   * whether the other side's stored values are merged too, after the change's own (default
+   * true). Both sides may have changed while the sync was off. False when the other side's
+   * values may not be merged (e.g. a contact without an email).
+   */
+  readonly mergeOther?: boolean;
 }
 
 export interface ChangeInput {
