@@ -16,7 +16,7 @@ import {
 } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
-import { retryKafka } from '../kafka/retry.ts';
+import { partitionCounter } from '../kafka/partitions.ts';
 import type { Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
@@ -130,17 +130,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   });
   await producer.connect();
 
-  const partitionCache = new Map<string, number>();
-  async function partitionsOf(topic: string): Promise<number> {
-    let n = partitionCache.get(topic);
-    if (n === undefined) {
-      const meta = await retryKafka(() => admin.fetchTopicMetadata({ topics: [topic] }));
-      n = meta.topics[0]?.partitions.length ?? 0;
-      if (n === 0) throw new Error(`topic ${topic} has no partitions`);
-      partitionCache.set(topic, n);
-    }
-    return n;
-  }
+  const partitionsOf = partitionCounter(admin);
 
   const runtimes = new Map<string, Runtime>();
 

@@ -5,6 +5,7 @@ import { createKafka } from '../kafka/client.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
+import { partitionCounter } from '../kafka/partitions.ts';
 import { retryKafka } from '../kafka/retry.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
@@ -103,17 +104,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   });
   await producer.connect();
 
-  const partitionCache = new Map<string, number>();
-  async function partitionsOf(topic: string): Promise<number> {
-    let n = partitionCache.get(topic);
-    if (n === undefined) {
-      const meta = await retryKafka(() => admin.fetchTopicMetadata({ topics: [topic] }));
-      n = meta.topics[0]?.partitions.length ?? 0;
-      if (n === 0) throw new Error(`topic ${topic} has no partitions`);
-      partitionCache.set(topic, n);
-    }
-    return n;
-  }
+  const partitionsOf = partitionCounter(admin);
 
   const resolve: Stage = createStage({
     kafka,
