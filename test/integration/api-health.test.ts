@@ -1,54 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  hubspotSystem,
-  postgresSystem,
-  startApiFixture,
+  startWithTwoConnections,
   type ApiFixture,
-  type HubSpotSystem,
+  type TwoConnections,
 } from '../support/api-fixture.ts';
 
 /** The health views' routes over a HealthSource stub (the ClickHouse queries are tested by outcomes). */
+let fx: TwoConnections;
 let api: ApiFixture;
-let pg: Awaited<ReturnType<typeof postgresSystem>>;
-let hs: HubSpotSystem;
-let pgId: string;
-let hsId: string;
 
 beforeAll(async () => {
-  [api, pg, hs] = await Promise.all([
-    startApiFixture('api_health'),
-    postgresSystem('api_health'),
-    hubspotSystem(),
-  ]);
-  const make = async (type: string, name: string, config: unknown) => {
-    const res = await api.call({
-      method: 'POST',
-      url: '/v1/connections',
-      payload: { type, name, config },
-    });
-    expect(res.json().status).toBe('ok');
-    return res.json().id as string;
-  };
-  pgId = await make('postgres', 'crm', pg.config);
-  hsId = await make('hubspot', 'hub', hs.config);
+  fx = await startWithTwoConnections('api_health');
+  ({ api } = fx);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await pg?.system.close();
-  await hs?.close();
-});
+afterAll(() => fx?.close());
 
-const contactsSync = (extra: Record<string, unknown> = {}) => ({
-  object: 'contacts',
-  a: { connection: pgId },
-  b: { connection: hsId },
-  direction: 'two-way',
-  conflictWinner: 'a',
-  ...extra,
-});
-const createSync = (body: unknown) =>
-  api.call({ method: 'POST', url: '/v1/syncs', payload: body as object });
+const contactsSync = (extra: Record<string, unknown> = {}) => fx.contactsSync(extra);
+const createSync = (body: unknown) => fx.createSync(body);
 describe('health views', () => {
   let id: string;
 

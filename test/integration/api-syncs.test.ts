@@ -2,54 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mapping } from '../../services/engine/types.ts';
 import { waitFor } from '../support/wait.ts';
 import {
-  hubspotSystem,
-  postgresSystem,
-  startApiFixture,
+  startWithTwoConnections,
   type ApiFixture,
-  type HubSpotSystem,
+  type TwoConnections,
 } from '../support/api-fixture.ts';
 
+let fx: TwoConnections;
 let api: ApiFixture;
-let pg: Awaited<ReturnType<typeof postgresSystem>>;
-let hs: HubSpotSystem;
 let pgId: string;
-let hsId: string;
 
 beforeAll(async () => {
-  [api, pg, hs] = await Promise.all([
-    startApiFixture('api_syncs'),
-    postgresSystem('api_syncs'),
-    hubspotSystem(),
-  ]);
-  const make = async (type: string, name: string, config: unknown) => {
-    const res = await api.call({
-      method: 'POST',
-      url: '/v1/connections',
-      payload: { type, name, config },
-    });
-    expect(res.json().status).toBe('ok');
-    return res.json().id as string;
-  };
-  pgId = await make('postgres', 'crm', pg.config);
-  hsId = await make('hubspot', 'hub', hs.config);
+  fx = await startWithTwoConnections('api_syncs');
+  ({ api, pgId } = fx);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await pg?.system.close();
-  await hs?.close();
-});
+afterAll(() => fx?.close());
 
-const contactsSync = (extra: Record<string, unknown> = {}) => ({
-  object: 'contacts',
-  a: { connection: pgId },
-  b: { connection: hsId },
-  direction: 'two-way',
-  conflictWinner: 'a',
-  ...extra,
-});
-const createSync = (body: unknown) =>
-  api.call({ method: 'POST', url: '/v1/syncs', payload: body as object });
+const contactsSync = (extra: Record<string, unknown> = {}) => fx.contactsSync(extra);
+const createSync = (body: unknown) => fx.createSync(body);
 const action = (id: string, name: string, payload?: object) =>
   api.call({ method: 'POST', url: `/v1/syncs/${id}/${name}`, ...(payload ? { payload } : {}) });
 

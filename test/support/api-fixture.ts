@@ -182,3 +182,57 @@ export async function hubspotSystem(): Promise<HubSpotSystem> {
   const baseUrl = await sim.start(0);
   return { sim, token, config: { token, baseUrl }, close: () => sim.close() };
 }
+
+/** An API fixture with two connections made through it: PostgreSQL `crm` (a) and HubSpot `hub` (b). */
+export interface TwoConnections {
+  readonly api: ApiFixture;
+  readonly pg: Awaited<ReturnType<typeof postgresSystem>>;
+  readonly hs: HubSpotSystem;
+  readonly pgId: string;
+  readonly hsId: string;
+  /** A contacts sync body between the two, with `extra` on top. */
+  contactsSync(extra?: Record<string, unknown>): Record<string, unknown>;
+  createSync(body: unknown): ReturnType<ApiFixture['call']>;
+  close(): Promise<void>;
+}
+
+export async function startWithTwoConnections(label: string): Promise<TwoConnections> {
+  const [api, pg, hs] = await Promise.all([
+    startApiFixture(label),
+    postgresSystem(label),
+    hubspotSystem(),
+  ]);
+  const make = async (type: string, name: string, config: unknown) => {
+    const res = await api.call({
+      method: 'POST',
+      url: '/v1/connections',
+      payload: { type, name, config },
+    });
+    const body = res.json<{ id: string; status: string; message?: string }>();
+    if (body.status !== 'ok') throw new Error(`connection ${name}: ${JSON.stringify(body)}`);
+    return body.id;
+  };
+  const pgId = await make('postgres', 'crm', pg.config);
+  const hsId = await make('hubspot', 'hub', hs.config);
+  return {
+    api,
+    pg,
+    hs,
+    pgId,
+    hsId,
+    contactsSync: (extra = {}) => ({
+      object: 'contacts',
+      a: { connection: pgId },
+      b: { connection: hsId },
+      direction: 'two-way',
+      conflictWinner: 'a',
+      ...extra,
+    }),
+    createSync: (body) => api.call({ method: 'POST', url: '/v1/syncs', payload: body as object }),
+    async close() {
+      await api.close();
+      await pg.system.close();
+      await hs.close();
+    },
+  };
+}
