@@ -22,7 +22,10 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
       const fields = { kafka: entry.namespace, ...extra };
       // Idempotent producers get the client's bounded retries on purpose (a send that keeps
       // failing must surface, not hang); kafkajs warns about that on every producer.
-      if (message.startsWith('Limiting retries for the idempotent producer')) {
+      // ensureTopics re-checks after a failed CreateTopics (another role may have created the
+      // topic a moment earlier) and throws only when a topic is really missing.
+      const createTopicsRace = extra.error === 'Topic creation errors';
+      if (message.startsWith('Limiting retries for the idempotent producer') || createTopicsRace) {
         logger.debug(fields, message);
         return;
       }

@@ -4,14 +4,40 @@ import { hintFor } from '../../services/engine/categories.ts';
 import type { ErrorCategory, SyncState } from '../../services/engine/types.ts';
 import type { RecordStatus, RecordView, SyncHealth } from '../../services/outcomes/health-types.ts';
 import uiPlugin from '../../services/ui/plugin.ts';
+import { contact, rowsBy, startAllFixture, syncBody, type AllFixture } from './all-fixture.ts';
+import { waitFor } from './wait.ts';
 
-/** What the browser test drives: the UI and an API behind it, with the counts it must show. */
+/** The four counts of GET /v1/syncs/:id/health. */
+export interface HealthCounts {
+  inSync: number;
+  failed: number;
+  excluded: number;
+  pending: number;
+}
+
+/** What the browser test drives: the UI and the real API behind it, with the counts it must show. */
 export interface UiTarget {
   readonly baseUrl: string;
   readonly token: string;
-  /** The sync whose health and records the test checks. */
+  /** The contacts sync whose health and records the test checks. */
   readonly syncId: string;
-  readonly expected: { inSync: number; failed: number; excluded: number; pending: number };
+  /** A second sync (companies, a to b) for the syncs list. */
+  readonly companiesSyncId: string;
+  /** The health counts the API reported once they were stable. */
+  readonly expected: HealthCounts;
+  /** The failed records' categories with their counts, as the API reported them. */
+  readonly byCategory: ReadonlyArray<{ category: string; count: number }>;
+  /** The real stack (processor, outcomes, connect, API) the UI is served by. */
+  readonly fx: AllFixture;
+  close(): Promise<void>;
+}
+
+/** The in-memory stand-in's target: fixed data, and a log of the write calls it received. */
+export interface StandInUiTarget {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly syncId: string;
+  readonly expected: HealthCounts;
   /** `METHOD /path` of every write call the API received (start, stop, resync-deleted). */
   readonly calls: string[];
   close(): Promise<void>;
@@ -193,8 +219,11 @@ function standInApi(
   };
 }
 
-/** The UI plugin plus the stand-in API, listening on a free port of 127.0.0.1. */
-export async function startUiTarget(): Promise<UiTarget> {
+/**
+ * The UI plugin plus the in-memory STAND-IN API, listening on a free port of 127.0.0.1. Not the
+ * real pipeline: `startUiTarget` is; this one is kept for checks that need fixed data.
+ */
+export async function startStandInUiTarget(): Promise<StandInUiTarget> {
   const now = Date.now();
   const token = `ui-${randomBytes(16).toString('hex')}`;
   const calls: string[] = [];
@@ -234,4 +263,109 @@ export async function startUiTarget(): Promise<UiTarget> {
     calls,
     close: () => app.close(),
   };
+}
+
+interface HealthBody extends HealthCounts {
+  byCategory: Array<{ category: string; count: number }>;
+}
+
+const VALID_EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/**
+ * The UI as the real API serves it (services/api/app.ts registers the UI plugin), on the real
+ * stack of `startAllFixture`: PostgreSQL side a with 20 contacts (2 without an email), MariaDB
+ * side b with 20 (10 of the emails also on a, 1 without an email), a two-way contacts sync
+ * started through the API, and a companies sync (a to b, a few companies on a). `expected` is
+ * what GET /v1/syncs/:id/health reports once its counts have stopped changing, checked against
+ * the systems: every valid email on both sides is in sync, each contact without one failed.
+ */
+export async function startUiTarget(): Promise<UiTarget> {
+  const fx = await startAllFixture('ui_browser');
+  try {
+    const a = await fx.system('postgres', 'ui_a');
+    const b = await fx.system('mysql', 'ui_b');
+    const mail = (i: number) => `ui-${String(i).padStart(2, '0')}@example.com`;
+    // a: emails 0..17 and 2 without; b: emails 8..17 (shared with a), 18..26, and 1 without.
+    await a.db.insert('contacts', [
+      ...Array.from({ length: 18 }, (_, i) => contact(mail(i), `A${i}`)),
+      contact(null, 'NoMailA1'),
+      contact(null, 'NoMailA2'),
+    ]);
+    await b.db.insert('contacts', [
+      ...Array.from({ length: 19 }, (_, i) => contact(mail(i + 8), `B${i + 8}`)),
+      contact(null, 'NoMailB'),
+    ]);
+    await a.db.insert('companies', [
+      { domain: 'ui-one.example.com', name: 'UI One' },
+      { domain: 'ui-two.example.com', name: 'UI Two' },
+    ]);
+    const syncId = await fx.createSync(syncBody('contacts', a, b));
+    const companiesSyncId = await fx.createSync(
+      syncBody('companies', a, b, { direction: 'a-to-b' }),
+    );
+    await fx.startSync(syncId);
+    await fx.startSync(companiesSyncId);
+
+    // The truth from the systems, once the initial sync has copied both ways.
+    const union = 27;
+    const bothSides = async () => {
+      const [ra, rb] = [await rowsBy(a.db), await rowsBy(b.db)];
+      return [...ra.keys()].filter((m) => VALID_EMAIL.test(m) && rb.has(m)).length;
+    };
+    await waitFor(
+      'the initial sync both ways',
+      async () => (await bothSides()) === union,
+      90_000,
+      500,
+    );
+    const noMail = [...(await a.db.rows('contacts')), ...(await b.db.rows('contacts'))].filter(
+      ([, r]) => !VALID_EMAIL.test((r.email ?? '').trim()),
+    ).length;
+
+    // Health from the API: wait until the counts are plausible, then until they stop changing.
+    const health = async () =>
+      (await fx.call<HealthBody>('GET', `/v1/syncs/${syncId}/health`)).body;
+    const key = (h: HealthBody) => `${h.inSync}/${h.failed}/${h.excluded}/${h.pending}`;
+    await waitFor(
+      'the health counts to reach the systems’ truth',
+      async () => {
+        const h = await health();
+        return h.inSync === union && h.failed >= noMail && h.pending === 0;
+      },
+      60_000,
+      500,
+    );
+    let last = key(await health());
+    let stableSince = Date.now();
+    await waitFor(
+      'the health counts to stay the same for 3 s',
+      async () => {
+        const now = key(await health());
+        if (now !== last) [last, stableSince] = [now, Date.now()];
+        return Date.now() - stableSince >= 3_000;
+      },
+      60_000,
+      500,
+    );
+    const h = await health();
+    const missing = h.byCategory.find((c) => c.category === 'missing-email')?.count ?? 0;
+    if (h.inSync !== union || missing !== noMail || h.failed < noMail) {
+      throw new Error(
+        `health ${JSON.stringify(h)} does not match the systems: ${union} in sync, ${noMail} without an email`,
+      );
+    }
+    return {
+      baseUrl: fx.url,
+      token: fx.token,
+      syncId,
+      companiesSyncId,
+      expected: { inSync: h.inSync, failed: h.failed, excluded: h.excluded, pending: h.pending },
+      byCategory: h.byCategory.map(({ category, count }) => ({ category, count })),
+      fx,
+      close: () => fx.close(),
+    };
+  } catch (err) {
+    await fx.close().catch(() => undefined);
+    throw err;
+  }
 }
