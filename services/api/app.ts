@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { connectors as registered } from '../../connectors/index.ts';
 import uiPlugin from '../ui/plugin.ts';
@@ -44,7 +44,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1_048_576,
     // The UI and the demo poll every few seconds: one debug line per request, not two info lines.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allowUnionTypes: true } },
   });
   app.addHook('onResponse', (request, reply, done) => {
