@@ -9,6 +9,14 @@ import { ApiError } from './errors.ts';
  * tracker in Redis; resync-deleted needs a processor in the same process (`tandem all`).
  */
 export function createTrackerEngine(redis: Redis, redisPrefix: string): EngineControl {
+  // Reads only: a changelog that refuses writes keeps this adapter from ever writing links.
+  const identity = createIdentityMap({
+    redis,
+    prefix: `${redisPrefix}:id`,
+    changelog: {
+      record: () => Promise.reject(new Error('the api role does not write the identity map')),
+    },
+  });
   return {
     progress: (sync) =>
       createInitialSyncTracker(redis, `${redisPrefix}:init`, {
@@ -17,15 +25,7 @@ export function createTrackerEngine(redis: Redis, redisPrefix: string): EngineCo
         a: sync.a.connection,
         b: sync.b.connection,
       }).progress(),
-    // Reads only: a changelog that refuses writes keeps this adapter from ever writing links.
-    recordsOf: (entityId) =>
-      createIdentityMap({
-        redis,
-        prefix: `${redisPrefix}:id`,
-        changelog: {
-          record: () => Promise.reject(new Error('the api role does not write the identity map')),
-        },
-      }).entityRecords(entityId),
+    recordsOf: (entityId) => identity.entityRecords(entityId),
     resyncDeleted: () =>
       Promise.reject(
         new ApiError(
