@@ -4,6 +4,7 @@ import type { Admin, Producer } from 'kafkajs';
 import { connectorFor } from '../../connectors/index.ts';
 import { validateConfig } from '../../connectors/sdk/spec.ts';
 import type { Connector, ConnectorSession } from '../../connectors/sdk/types.ts';
+import { createSerialQueue } from '../common/serial-queue.ts';
 import { createEventCodec, type EventCodec } from '../engine/events/index.ts';
 import { createChangelog, createIdentityMap, type IdentityMap } from '../engine/identity/index.ts';
 import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
@@ -231,10 +232,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     }
     const config = validateConfig(connector.spec, connection.config);
     await ensureTopics(admin, [writeTopic(topics, connection.id, sizing)]);
-    const sinkSession = await connector.open(config, {
-      logger: logger.child({ connection: connection.id }),
-      connectionId: connection.id,
-    });
+    const sinkSession = await openSession({ connector, config, connection });
     const sink = createSinkTask({
       connectionId: connection.id,
       connector,
@@ -290,23 +288,22 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   }
 
   // Connection changes apply one at a time, in the order seen.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (id: string) => {
-    queue = queue
-      .then(async () => {
+  const queue = createSerialQueue();
+  const enqueue = (id: string) =>
+    queue.push(
+      async () => {
         const wanted = connections.get(id);
         const current = runtimes.get(id);
         if (current && JSON.stringify(current.connection) === JSON.stringify(wanted)) return;
         await stopConnection(id);
         if (wanted) await startConnection(wanted);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err, connection: id }, 'could not apply a connection change');
-      });
-  };
+      },
+      (err: unknown) =>
+        logger.error({ err, connection: id }, 'could not apply a connection change'),
+    );
   const unsubscribe = connections.onChange((id) => enqueue(id));
   for (const c of connections.list()) enqueue(c.id);
-  await queue;
+  await queue.idle();
 
   return {
     connections,
@@ -317,7 +314,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     readingHere: () => [...runtimes.values()].filter((r) => r.source).map((r) => r.connection.id),
     async close() {
       unsubscribe();
-      await queue;
+      await queue.idle();
       for (const id of [...runtimes.keys()]) await stopConnection(id);
       await producer.disconnect();
       await configTable.close();

@@ -1,6 +1,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createSerialQueue } from '../common/serial-queue.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
@@ -260,17 +261,15 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   }
 
   // Reconciliations run one at a time, in the order the changes were seen.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (id: string) => {
-    queue = queue
-      .then(() => reconcile(id))
-      .catch((err: unknown) => {
-        logger.error({ err, sync: id }, 'could not apply a sync change');
-      });
-  };
+  const queue = createSerialQueue();
+  const enqueue = (id: string) =>
+    queue.push(
+      () => reconcile(id),
+      (err: unknown) => logger.error({ err, sync: id }, 'could not apply a sync change'),
+    );
   const unsubscribe = registry.onChange((id) => enqueue(id));
   for (const sync of registry.list()) enqueue(sync.id);
-  await queue;
+  await queue.idle();
 
   return {
     registry,
@@ -290,7 +289,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     },
     async close() {
       unsubscribe();
-      await queue;
+      await queue.idle();
       for (const id of [...mergers.keys()]) await stopMerger(id);
       await resolve.stop();
       await producer.disconnect();
