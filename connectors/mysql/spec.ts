@@ -1,11 +1,12 @@
 import type { JsonSchema } from '../sdk/spec.ts';
-import type { ObjectType } from '../../services/engine/types.ts';
+import {
+  tableObjectsSpec,
+  type TableObjectConfig,
+  type TableObjects,
+} from '../sdk/table-objects.ts';
 
-/** One synced object: the table holding it and the canonical-name → column mapping. */
-export interface ObjectConfig {
-  readonly table: string;
-  readonly fields?: Readonly<Record<string, string>>;
-}
+/** One synced object: its table and the canonical names some of its columns hold. */
+export type ObjectConfig = TableObjectConfig;
 
 /** The connection config, as validated by `spec` (defaults applied). */
 export interface MysqlConfig {
@@ -14,26 +15,10 @@ export interface MysqlConfig {
   readonly database: string;
   readonly user: string;
   readonly password?: string;
-  readonly objects: Readonly<Partial<Record<ObjectType, ObjectConfig>>>;
+  readonly objects: TableObjects;
   readonly serverId?: number;
   readonly pollHeartbeatSeconds: number;
 }
-
-const objectSpec = (what: string): JsonSchema => ({
-  type: 'object',
-  description: `Where ${what} live: the table, and which column holds each canonical property.`,
-  properties: {
-    table: { type: 'string', minLength: 1, description: `The table holding ${what}.` },
-    fields: {
-      type: 'object',
-      description:
-        'Canonical property → column holding it ({"email": "email_address"}); `companyId` names the foreign-key column of the record’s company. Other columns keep their own name.',
-      additionalProperties: { type: 'string', minLength: 1 },
-    },
-  },
-  required: ['table'],
-  additionalProperties: false,
-});
 
 export const spec: JsonSchema = {
   type: 'object',
@@ -59,17 +44,7 @@ export const spec: JsonSchema = {
         'User with SELECT, INSERT, UPDATE, DELETE and CREATE on the database, and REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR) globally.',
     },
     password: { type: 'string', secret: true, description: 'Password of the user.' },
-    objects: {
-      type: 'object',
-      description: 'The objects this connection syncs, each with its table.',
-      properties: {
-        contacts: objectSpec('contacts'),
-        companies: objectSpec('companies'),
-        deals: objectSpec('deals'),
-      },
-      additionalProperties: false,
-      minProperties: 1,
-    },
+    objects: tableObjectsSpec,
     serverId: {
       type: 'integer',
       minimum: 1,

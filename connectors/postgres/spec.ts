@@ -1,12 +1,12 @@
 import type { JsonSchema } from '../sdk/spec.ts';
-import type { ObjectType } from '../../services/engine/types.ts';
+import {
+  tableObjectsSpec,
+  type TableObjectConfig,
+  type TableObjects,
+} from '../sdk/table-objects.ts';
 
 /** One synced object: its table and the canonical names some of its columns hold. */
-export interface ObjectConfig {
-  readonly table: string;
-  /** Canonical name → column (`{"email": "email_address"}`); `companyId` names the company FK. */
-  readonly fields?: Readonly<Record<string, string>>;
-}
+export type ObjectConfig = TableObjectConfig;
 
 /** A postgres connection's config, as the spec validated it (defaults applied). */
 export interface PostgresConfig {
@@ -16,28 +16,10 @@ export interface PostgresConfig {
   readonly user: string;
   readonly password?: string;
   readonly schema: string;
-  readonly objects: Readonly<Partial<Record<ObjectType, ObjectConfig>>>;
+  readonly objects: TableObjects;
   readonly slotName?: string;
   readonly publicationName?: string;
   readonly heartbeatSeconds: number;
-}
-
-function objectSpec(title: string): JsonSchema {
-  return {
-    type: 'object',
-    description: `Where ${title} live: a table of the schema and the columns holding canonical properties.`,
-    additionalProperties: false,
-    required: ['table'],
-    properties: {
-      table: { type: 'string', minLength: 1, description: `The table holding ${title}.` },
-      fields: {
-        type: 'object',
-        description:
-          'Canonical property → the column holding it ({"email": "email_address"}); "companyId" names the foreign-key column of the company association.',
-        additionalProperties: { type: 'string', minLength: 1 },
-      },
-    },
-  };
 }
 
 /** PostgreSQL names: at most 63 bytes; slots only lowercase letters, digits and underscores. */
@@ -71,17 +53,7 @@ export const spec: JsonSchema = {
       default: 'public',
       description: 'Schema of the tables (and of the _tandem_commands table writes keep).',
     },
-    objects: {
-      type: 'object',
-      minProperties: 1,
-      additionalProperties: false,
-      description: 'The objects this connection syncs, each with its table.',
-      properties: {
-        contacts: objectSpec('contacts'),
-        companies: objectSpec('companies'),
-        deals: objectSpec('deals'),
-      },
-    },
+    objects: tableObjectsSpec,
     slotName: {
       type: 'string',
       pattern: '^[a-z0-9_]{1,63}$',
