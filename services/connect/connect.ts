@@ -23,6 +23,7 @@ import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
 import {
+  ConnectionSecretError,
   createConnectionRegistry,
   type ConnectionRecord,
   type ConnectionRegistry,
@@ -292,7 +293,22 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   const enqueue = (id: string) =>
     queue.push(
       async () => {
-        const wanted = connections.get(id);
+        let wanted: ConnectionRecord | undefined;
+        try {
+          wanted = connections.get(id);
+        } catch (err) {
+          if (!(err instanceof ConnectionSecretError)) throw err;
+          // Credentials this instance cannot read (another TANDEM_SECRET_KEY): the connection
+          // stays stopped here, the others run, and its status says why.
+          await stopConnection(id);
+          logger.error({ connection: id, code: err.code, err: err.message }, 'connection skipped');
+          await connections.setStatus(id, {
+            ok: false,
+            message: err.message,
+            checkedAt: new Date().toISOString(),
+          });
+          return;
+        }
         const current = runtimes.get(id);
         if (current && JSON.stringify(current.connection) === JSON.stringify(wanted)) return;
         await stopConnection(id);
@@ -302,7 +318,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
         logger.error({ err, connection: id }, 'could not apply a connection change'),
     );
   const unsubscribe = connections.onChange((id) => enqueue(id));
-  for (const c of connections.list()) enqueue(c.id);
+  for (const id of connections.ids()) enqueue(id);
   await queue.idle();
 
   return {

@@ -38,9 +38,12 @@ export interface ConnectionStatus {
 export interface ConnectionRegistry {
   get(id: string): ConnectionRecord | undefined;
   list(): ConnectionRecord[];
+  /** The ids of the stored connections, without decrypting anything. */
+  ids(): string[];
   put(connection: ConnectionRecord): Promise<void>;
   remove(id: string): Promise<void>;
-  onChange(listener: (id: string, connection: ConnectionRecord | undefined) => void): () => void;
+  /** Called with the id of a connection written or removed; `get(id)` reads it. */
+  onChange(listener: (id: string) => void): () => void;
   /** The connection with its secrets as "***", without decrypting anything. */
   masked(id: string): ConnectionRecord | undefined;
   maskedList(): ConnectionRecord[];
@@ -92,6 +95,7 @@ export function createConnectionRegistry(
   return {
     get: (id) => open(table.get(prefix + id)),
     list: () => rows().map(([, value]) => open(value) as ConnectionRecord),
+    ids: () => rows().map(([key]) => key.slice(prefix.length)),
     masked: (id) => mask(table.get(prefix + id)),
     maskedList: () => rows().map(([, value]) => mask(value) as ConnectionRecord),
     async put(connection) {
@@ -110,8 +114,8 @@ export function createConnectionRegistry(
     },
     setStatus: (id, status) => table.put(statusPrefix + id, JSON.stringify(status)),
     onChange(listener) {
-      return table.onChange((key, value) => {
-        if (key.startsWith(prefix)) listener(key.slice(prefix.length), open(value));
+      return table.onChange((key) => {
+        if (key.startsWith(prefix)) listener(key.slice(prefix.length));
       });
     },
   };
