@@ -1,13 +1,22 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { Kafka, Producer } from 'kafkajs';
 import { buildApp } from '../api/app.ts';
 import type { EngineControl } from '../api/deps.ts';
 import { createTrackerEngine } from '../api/engine-adapter.ts';
 import { openClickHouse } from '../clickhouse/index.ts';
 import { createConnectionRegistry, resolveSecretKey } from '../connect/connections.ts';
-import { createSyncRegistry } from '../engine/sync-registry.ts';
+import { createEventCodec } from '../engine/events/index.ts';
+import { createChangelog, createIdentityMap } from '../engine/identity/index.ts';
+import { createAssociationResolver } from '../engine/merge-stage/associations.ts';
+import { createDeletedIndex } from '../engine/merge-stage/deleted-index.ts';
+import { redisAreas } from '../engine/redis-areas.ts';
+import { createResyncDeleted, type ResyncDeleted } from '../engine/resync-deleted.ts';
+import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
 import { topicNames, type TopicSizing } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
+import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { createTopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
@@ -33,8 +42,13 @@ export interface ApiOptions {
   /** Default `0.0.0.0`. */
   readonly host?: string;
   readonly logger: Logger;
-  /** An in-process processor (the `all` role); default: progress from Redis, no resync-deleted. */
+  /**
+   * An in-process processor (the `all` role); default: progress from Redis, and resync-deleted
+   * run by this role over its own Kafka producer and identity map (needs `schemaRegistryUrl`).
+   */
   readonly engine?: EngineControl;
+  /** TANDEM_SCHEMA_REGISTRY_URL; without it (and without `engine`) resync-deleted answers 503. */
+  readonly schemaRegistryUrl?: string;
   /** Default: the health queries over ClickHouse. */
   readonly health?: HealthSource;
 }
@@ -49,7 +63,8 @@ export interface RunningApi {
 
 /**
  * The API over the shared config topic (connections and syncs, seen by every instance), the
- * health views in ClickHouse and the engine's progress; listens until closed.
+ * health views in ClickHouse and the engine: the given one, or else progress read from Redis and
+ * resync-deleted run by this role itself; listens until closed.
  */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const { logger } = options;
@@ -76,13 +91,23 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   }
   const table = createTopicTable({ kafka, topic, logger });
   await table.open();
+  // Closed in reverse order of opening: the app first, the config table last.
   const cleanups: Array<() => Promise<void> | void> = [() => table.close()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
   try {
+    const syncs = createSyncRegistry(table);
     let engine = options.engine;
     if (!engine) {
       const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
       cleanups.push(() => redis.disconnect());
-      engine = createTrackerEngine(redis, options.redisPrefix);
+      const resync =
+        options.schemaRegistryUrl === undefined
+          ? undefined
+          : await openResync(options, options.schemaRegistryUrl, kafka, redis, syncs);
+      if (resync) cleanups.push(() => resync.close());
+      engine = createTrackerEngine(redis, options.redisPrefix, resync?.resyncDeleted);
     }
     let health = options.health;
     if (!health) {
@@ -95,27 +120,81 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       connections: createConnectionRegistry(table, {
         key: resolveSecretKey(options.secretKey, { logger }),
       }),
-      syncs: createSyncRegistry(table),
+      syncs,
       health,
       engine,
       tokens: options.tokens,
       logger,
     });
-    cleanups.unshift(() => app.close());
+    cleanups.push(() => app.close());
     await app.listen({ host: options.host ?? '0.0.0.0', port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host ?? '0.0.0.0';
     const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-    const close = async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
-    };
-    return { app, url: `http://${urlHost}:${port}`, port, close };
+    return { app, url: `http://${urlHost}:${port}`, port, close: closeAll };
   } catch (err) {
-    for (const cleanup of cleanups.splice(0))
-      await Promise.resolve(cleanup()).catch(() => undefined);
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
+    }
     throw err;
   }
+}
+
+interface StandaloneResync {
+  readonly resyncDeleted: ResyncDeleted;
+  close(): Promise<void>;
+}
+
+/**
+ * resync-deleted without a processor in this process, over the role's own clients built the way
+ * the processor builds its own: a producer partitioned like the processor's (an entity's commands
+ * share a partition) and an identity map that records its writes in the changelog topic.
+ */
+async function openResync(
+  options: ApiOptions,
+  schemaRegistryUrl: string,
+  kafka: Kafka,
+  redis: Redis,
+  syncs: SyncRegistry,
+): Promise<StandaloneResync> {
+  const topics = topicNames(options.topicPrefix);
+  const areas = redisAreas(options.redisPrefix);
+  const idPrefix = areas.identity;
+  const changelog = createChangelog({
+    kafka,
+    topic: topics.identity,
+    replicationFactor: options.sizing.replicationFactor,
+    partitions: options.sizing.partitions,
+  });
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: keyHashPartitioner,
+  });
+  try {
+    await producer.connect();
+  } catch (err) {
+    await changelog.close();
+    throw err;
+  }
+  const resyncDeleted = createResyncDeleted({
+    registry: syncs,
+    identity: createIdentityMap({ redis, prefix: idPrefix, changelog }),
+    associations: createAssociationResolver(redis, idPrefix),
+    deletedFor: (syncId) => createDeletedIndex(redis, areas.merge, syncId),
+    codec: createEventCodec({ registry: new SchemaRegistry({ host: schemaRegistryUrl }) }),
+    producer,
+    topics,
+  });
+  return {
+    resyncDeleted,
+    async close() {
+      await producer.disconnect();
+      await changelog.close();
+    },
+  };
 }
 
 /** `tandem api`: the control-plane API on TANDEM_API_PORT. */
@@ -130,6 +209,7 @@ export async function runApi({ config }: RoleContext): Promise<number> {
     clickhouseDatabase: config.clickhouseDatabase,
     topicPrefix: config.topicPrefix,
     redisPrefix: config.redisPrefix,
+    schemaRegistryUrl: config.schemaRegistryUrl,
     sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
     tokens: config.apiTokens,
     secretKey: config.secretKey,

@@ -1,3 +1,4 @@
+import { redisAreas } from '../engine/redis-areas.ts';
 import { Redis } from 'ioredis';
 import { rebuildFromChangelog } from '../engine/identity/index.ts';
 import { topicNames } from '../engine/topics.ts';
@@ -22,7 +23,7 @@ export async function runIdentity({ args, config }: RoleContext): Promise<number
       kafka,
       topic: topicNames(config.topicPrefix).identity,
       redis,
-      prefix: `${config.redisPrefix}:id`,
+      prefix: redisAreas(config.redisPrefix).identity,
     });
     process.stdout.write(`${JSON.stringify({ rebuilt: counts })}\n`);
     return 0;

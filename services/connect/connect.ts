@@ -16,6 +16,7 @@ import {
   type TopicSizing,
 } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
+import { redisAreas } from '../engine/redis-areas.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { partitionCounter } from '../kafka/partitions.ts';
 import type { Stage } from '../kafka/stage.ts';
@@ -114,7 +115,11 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     replicationFactor: sizing.replicationFactor,
     partitions: sizing.partitions,
   });
-  const identity = createIdentityMap({ redis, prefix: `${options.redisPrefix}:id`, changelog });
+  const identity = createIdentityMap({
+    redis,
+    prefix: redisAreas(options.redisPrefix).identity,
+    changelog,
+  });
   const configTable: TopicTable = createTopicTable({ kafka, topic: topics.config, logger });
   const positionTable: TopicTable = createTopicTable({ kafka, topic: topics.positions, logger });
   await configTable.open();

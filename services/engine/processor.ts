@@ -17,17 +17,13 @@ import {
   type Changelog,
   type IdentityMap,
 } from './identity/index.ts';
-import {
-  activeAssociations,
-  createAssociationResolver,
-  withAssociationMappings,
-} from './merge-stage/associations.ts';
+import { activeAssociations, createAssociationResolver } from './merge-stage/associations.ts';
 import { createDeletedIndex } from './merge-stage/deleted-index.ts';
-import { decisionMessages } from './merge-stage/emit.ts';
 import { createInitialSyncTracker } from './merge-stage/initial-sync.ts';
-import { resyncDeleted, type MergeState } from './merge/index.ts';
 import { createMergeStep } from './merge-stage/merge-step.ts';
 import { createResolveStep } from './resolve/resolve-stage.ts';
+import { redisAreas } from './redis-areas.ts';
+import { createResyncDeleted } from './resync-deleted.ts';
 import { createSyncRegistry, type SyncRegistry } from './sync-registry.ts';
 import {
   engineTopics,
@@ -36,7 +32,7 @@ import {
   type TopicNames,
   type TopicSizing,
 } from './topics.ts';
-import { objectTypes, type Fields, type Side, type SyncConfig } from './types.ts';
+import { objectTypes, type Side, type SyncConfig } from './types.ts';
 
 export interface ProcessorOptions {
   readonly brokers: readonly string[];
@@ -68,6 +64,7 @@ export interface Processor {
 /** The `processor` role: the resolve stage, and one merge group per sync that is on. */
 export async function startProcessor(options: ProcessorOptions): Promise<Processor> {
   const { logger, sizing, redisPrefix } = options;
+  const areas = redisAreas(redisPrefix);
   const topics = topicNames(options.topicPrefix);
   const kafka = createKafka({
     brokers: options.brokers,
@@ -91,7 +88,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     replicationFactor: sizing.replicationFactor,
     partitions: sizing.partitions,
   });
-  const identity = createIdentityMap({ redis, prefix: `${redisPrefix}:id`, changelog });
+  const identity = createIdentityMap({ redis, prefix: areas.identity, changelog });
   const table: TopicTable = createTopicTable({ kafka, topic: topics.config, logger });
   await table.open();
   const registry = createSyncRegistry(table);
@@ -118,64 +115,25 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   await resolve.start();
 
   const trackerFor = (sync: SyncConfig) =>
-    createInitialSyncTracker(redis, `${redisPrefix}:init`, {
+    createInitialSyncTracker(redis, areas.initialSync, {
       id: sync.id,
       generation: sync.generation,
       a: sync.a.connection,
       b: sync.b.connection,
     });
 
-  const associations = createAssociationResolver(redis, `${redisPrefix}:id`);
-  const deletedFor = (syncId: string) => createDeletedIndex(redis, `${redisPrefix}:merge`, syncId);
+  const associations = createAssociationResolver(redis, areas.identity);
+  const deletedFor = (syncId: string) => createDeletedIndex(redis, areas.merge, syncId);
 
-  /**
-   * Re-creates on side `into` every record the sync saw deleted there, from the other side's
-   * values. Each entity's state is updated version-checked, so a live change of the same entity
-   * deciding at the same moment makes one of the two retry; the command id names the request.
-   */
-  async function resyncDeletedRecords(syncId: string, into: Side): Promise<{ queued: number }> {
-    const stored = registry.get(syncId);
-    if (!stored) throw new Error(`no sync ${syncId}`);
-    const sync = withAssociationMappings(stored, activeAssociations(stored, registry.list()));
-    const index = deletedFor(sync.id);
-    const emitCtx = {
-      sync,
-      codec,
-      topics,
-      now: Date.now,
-      translate: (fields: Fields, target: string) =>
-        associations.toTargetRefs(fields, target, (e) => identity.entityRecords(e)),
-    };
-    const request = `${Date.now()}`;
-    let queued = 0;
-    for (const entityId of await index.members(into)) {
-      for (let attempt = 0; ; attempt++) {
-        const snap = await identity.loadState(entityId, sync.id);
-        const decision = resyncDeleted(sync, snap.value as MergeState | undefined, into);
-        if (decision.writes.length === 0) break;
-        const out = await decisionMessages(emitCtx, entityId, decision, [
-          'resync-deleted',
-          into,
-          request,
-        ]);
-        // Produced before the state is saved: a crash in between re-sends the same command id.
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: out.map((m) => ({
-            topic: m.topic,
-            messages: [{ key: m.key, value: m.value }],
-          })),
-        });
-        if (await identity.saveState(entityId, sync.id, decision.state, snap.version)) {
-          queued += 1;
-          break;
-        }
-        if (attempt >= 5) throw new Error(`entity ${entityId} kept changing; resync it again`);
-      }
-      await index.set(into, entityId, false);
-    }
-    return { queued };
-  }
+  const resyncDeletedRecords = createResyncDeleted({
+    registry,
+    identity,
+    associations,
+    deletedFor,
+    codec,
+    producer,
+    topics,
+  });
 
   const mergers = new Map<string, { generation: number; stage: Stage }>();
 

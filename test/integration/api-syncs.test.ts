@@ -224,7 +224,7 @@ describe('a sync’s life: patch, start, stop, delete', () => {
     expect(res.json().error.code).toBe('TANDEM_E_SYNC_STATE');
   });
 
-  it('says resync-deleted needs a processor in the standalone api (503)', async () => {
+  it('answers resync-deleted with 503 when its engine was built without a way to resync', async () => {
     const res = await action(id, 'resync-deleted', { into: 'b' });
     expect(res.statusCode).toBe(503);
     expect(res.json().error.code).toBe('TANDEM_E_NOT_AVAILABLE');
