@@ -15,7 +15,11 @@ export interface BatchErrorItem extends HubSpotErrorBody {
 }
 
 export interface BatchResponse {
-  readonly results?: readonly (ApiRecord & { readonly objectWriteTraceId?: string })[];
+  readonly results?: readonly (ApiRecord & {
+    readonly objectWriteTraceId?: string;
+    /** Batch upsert: true when the input created the record. */
+    readonly new?: boolean;
+  })[];
   readonly errors?: readonly BatchErrorItem[];
 }
 
@@ -133,6 +137,59 @@ export function updateOutcomes(
       err
         ? { ok: false, error: batchErrorClassification(err), message: err.message ?? 'rejected' }
         : { ok: true },
+    );
+  }
+  return out;
+}
+
+export interface UpsertInput {
+  /** The value of the unique `idProperty`; also sent as the input's `objectWriteTraceId`. */
+  readonly key: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/**
+ * Outcome per key of a batch upsert (200, or 207 with errors naming `objectWriteTraceId`s). A
+ * result is matched by the trace id HubSpot echoes, else by the key property's value, else in
+ * input order; `new: false` (the key was held already) comes back as `exists`.
+ */
+export function upsertOutcomes(
+  idProperty: string,
+  inputs: readonly UpsertInput[],
+  response: BatchResponse,
+): Map<string, CreateOutcome> {
+  const out = new Map<string, CreateOutcome>();
+  for (const err of response.errors ?? []) {
+    for (const key of contextIds(err, 'objectWriteTraceId')) {
+      out.set(key, {
+        kind: 'failed',
+        error: batchErrorClassification(err),
+        message: err.message ?? 'rejected',
+      });
+    }
+  }
+  const outcome = (result: { id: string; new?: boolean }): CreateOutcome => ({
+    kind: result.new === false ? 'exists' : 'created',
+    id: String(result.id),
+  });
+  const unmatched: NonNullable<BatchResponse['results']>[number][] = [];
+  for (const result of response.results ?? []) {
+    const key = result.objectWriteTraceId ?? result.properties?.[idProperty] ?? undefined;
+    if (key !== undefined && key !== null && inputs.some((i) => i.key === key)) {
+      out.set(key, outcome(result));
+    } else unmatched.push(result);
+  }
+  for (const [i, input] of inputs.filter((x) => !out.has(x.key)).entries()) {
+    const result = unmatched[i];
+    out.set(
+      input.key,
+      result
+        ? outcome(result)
+        : {
+            kind: 'failed',
+            error: classification('system', 'target-unavailable'),
+            message: 'HubSpot answered the batch upsert without a result for this input',
+          },
     );
   }
   return out;

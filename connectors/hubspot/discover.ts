@@ -1,7 +1,7 @@
 import type { CatalogField, CatalogObject } from '../../services/engine/sync-model/catalog.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { HubSpotHttp } from './http.ts';
-import { matchProperty } from './objects.ts';
+import { internalProperties, matchProperty } from './objects.ts';
 
 /**
  * The properties API (`GET /crm/v3/properties/<object>` → `{results: [{name, type, hidden,
@@ -13,6 +13,7 @@ export interface PropertyDefinition {
   readonly type?: string;
   readonly hidden?: boolean;
   readonly calculated?: boolean;
+  readonly hasUniqueValue?: boolean;
   readonly modificationMetadata?: { readonly readOnlyValue?: boolean };
 }
 
@@ -29,7 +30,7 @@ export function catalogObject(
   defs: readonly PropertyDefinition[],
 ): CatalogObject {
   const fields: CatalogField[] = defs
-    .filter((d) => d.hidden !== true)
+    .filter((d) => d.hidden !== true && !internalProperties.has(d.name))
     .map((d) => ({
       name: d.name,
       type: d.type ?? 'string',

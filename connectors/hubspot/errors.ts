@@ -19,6 +19,7 @@ export const codes = {
   response: 'TANDEM_E_HUBSPOT_RESPONSE',
   position: 'TANDEM_E_HUBSPOT_POSITION',
   association: 'TANDEM_E_HUBSPOT_ASSOCIATION',
+  commandKey: 'TANDEM_E_HUBSPOT_COMMAND_KEY',
 } as const;
 
 export interface HubSpotErrorBody {

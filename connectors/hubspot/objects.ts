@@ -43,9 +43,19 @@ export const associationSpecs: Readonly<Record<ObjectType, readonly AssociationS
   ],
 };
 
+/**
+ * Properties the connector keeps for itself (command-key.ts): never in the catalog, never read
+ * into a change, never written from a command.
+ */
+export const COMMAND_ID_PROPERTY = 'tandem_command_id';
+
+export const internalProperties: ReadonlySet<string> = new Set([COMMAND_ID_PROPERTY]);
+
 /** The properties read for an object: the canonical ones plus the config's extras. */
 export function readProperties(object: ObjectType, extra: readonly string[] = []): string[] {
-  return [...new Set([...canonicalProperties[object], ...extra])];
+  return [...new Set([...canonicalProperties[object], ...extra])].filter(
+    (name) => !internalProperties.has(name),
+  );
 }
 
 /** Properties a search or list must also return for the connector's own bookkeeping. */

@@ -1,6 +1,7 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import { messageOf } from '../sdk/errors.ts';
 import type { ChangeStream, ConnectorSession, SessionContext } from '../sdk/types.ts';
+import { createCommandKeyState } from './command-key.ts';
 import { catalogObject, createPropertyCache } from './discover.ts';
 import { classifyError } from './errors.ts';
 import { createHttp } from './http.ts';
@@ -27,7 +28,13 @@ export function openSession(
   const http = createHttp({ baseUrl: config.baseUrl, token: config.token, pacer, logger });
   const properties = createPropertyCache(http);
   const propertiesOf = (object: ObjectType) => readProperties(object, config.properties?.[object]);
-  const writeContext = { http, properties, logger, created: new Map<string, string>() };
+  const writeContext = {
+    http,
+    properties,
+    logger,
+    created: new Map<string, string>(),
+    commandKey: createCommandKeyState(),
+  };
   const streams = new Set<ChangeStream<HubSpotPosition>>();
 
   return {

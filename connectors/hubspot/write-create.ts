@@ -1,59 +1,27 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import { classification } from '../sdk/errors.ts';
 import type { WriteResult } from '../sdk/types.ts';
-import type { PreparedCommand } from './write-plan.ts';
-import { changedProperties, groupByKey } from './write-plan.ts';
-import { createMany, readMany } from './write-batch.ts';
+import { createMany } from './write-batch.ts';
+import { writeDealCreates } from './write-deal.ts';
+import { remember, updateExisting, type UpdateItems } from './write-existing.ts';
 import { matchCompanies } from './write-match.ts';
+import type { PreparedCommand } from './write-plan.ts';
+import { groupByKey } from './write-plan.ts';
 import type { ResultSink, WriteContext } from './write-types.ts';
 
 /**
  * Creates, made idempotent: a contact create that HubSpot refuses with 409 "Contact already
  * exists. Existing ID: N" updates N instead (which is also what a replayed create does); a company
- * create first looks for a company with the same domain (else name) and updates it; creates this
- * session already made (companies, deals) answer with the record they made. Updates of a matched
- * record only send the properties whose value differs, so a replay changes nothing. Several
- * creates with one match key in a batch create one record and update it with the others.
+ * create first looks for a company with the same domain (else name) and updates it; a deal create
+ * is keyed by its command id (write-deal.ts), which holds across restarts; creates this session
+ * already made (companies, deals) answer with the record they made without asking HubSpot.
+ * Updates of a matched record only send the properties whose value differs, so a replay changes
+ * nothing. Several creates with one match key in a batch create one record and update it with
+ * the others.
+ *
+ * Companies with neither domain nor name have no key: a crash between their create and the
+ * engine recording it may still duplicate them (the in-memory memo only covers this session).
  */
-const MEMO_MAX = 10_000;
-
-type UpdateItems = { id: string; prepared: PreparedCommand; created?: boolean }[];
-
-function remember(ctx: WriteContext, object: ObjectType, p: PreparedCommand, id: string): void {
-  if (object === 'contacts') return;
-  ctx.created.set(p.command.commandId, id);
-  if (ctx.created.size > MEMO_MAX) {
-    const oldest = ctx.created.keys().next().value;
-    if (oldest !== undefined) ctx.created.delete(oldest);
-  }
-}
-
-async function updateExisting(
-  ctx: WriteContext,
-  object: ObjectType,
-  existing: readonly { p: PreparedCommand; id: string }[],
-  update: (items: UpdateItems) => Promise<void>,
-): Promise<void> {
-  if (existing.length === 0) return;
-  const names = [...new Set(existing.flatMap(({ p }) => Object.keys(p.properties)))];
-  const current = await readMany(
-    ctx.http,
-    object,
-    existing.map((e) => e.id),
-    names,
-  );
-  await update(
-    existing.map(({ p, id }) => ({
-      id,
-      prepared: {
-        ...p,
-        properties: changedProperties(p.properties, current.get(id)?.properties ?? {}),
-      },
-      created: false,
-    })),
-  );
-}
-
 export async function writeCreates(
   ctx: WriteContext,
   object: ObjectType,
@@ -66,6 +34,10 @@ export async function writeCreates(
     const known = object === 'contacts' ? undefined : ctx.created.get(p.command.commandId);
     if (known !== undefined) sink.ok(p, known, false);
     else open.push(p);
+  }
+  if (object === 'deals') {
+    await writeDealCreates(ctx, open, sink, update);
+    return;
   }
   const { leaders, followers } = groupByKey(object, open);
   const matched =

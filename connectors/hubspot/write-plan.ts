@@ -1,7 +1,7 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { SinkCommand } from '../sdk/types.ts';
 import { isReadOnly, type PropertyInfo } from './discover.ts';
-import { associationSpecs } from './objects.ts';
+import { associationSpecs, internalProperties } from './objects.ts';
 
 /**
  * The pure half of writes: a command's fields split into HubSpot properties and `assoc:<object>`
@@ -46,6 +46,9 @@ export function badField(
   info: PropertyInfo,
 ): { field: string; reason: string } | undefined {
   for (const name of Object.keys(prepared.properties)) {
+    if (internalProperties.has(name)) {
+      return { field: name, reason: `"${name}" is kept by Tandem itself and cannot be written` };
+    }
     const def = info.all.get(name);
     if (!def) return { field: name, reason: `"${name}" is not a property of this object` };
     if (isReadOnly(def)) return { field: name, reason: `"${name}" is a read-only property` };

@@ -1,5 +1,6 @@
 import type { Logger } from '../../services/log/logger.ts';
 import type { ErrorClassification, WriteResult } from '../sdk/types.ts';
+import type { CommandKeyState } from './command-key.ts';
 import type { PropertyCache } from './discover.ts';
 import type { HubSpotHttp } from './http.ts';
 import type { PreparedCommand } from './write-plan.ts';
@@ -11,6 +12,8 @@ export interface WriteContext {
   readonly logger: Logger;
   /** commandId → record id of creates this session made (companies and deals). */
   readonly created: Map<string, string>;
+  /** Whether the deal property keying deal creates is in place (command-key.ts); per session. */
+  readonly commandKey?: CommandKeyState;
 }
 
 export interface ResultSink {

@@ -302,6 +302,7 @@ describe('HubSpot simulator: properties API', () => {
       label: 'Tier',
       type: 'string',
       fieldType: 'text',
+      groupName: 'companyinformation',
     });
     expect(created.status).toBe(201);
     const res = await call(sim, 'POST', '/crm/v3/objects/companies', {

@@ -18,6 +18,11 @@ export interface HubSpotSimulatorOptions {
   dailyLimit?: number;
   /** Reject enumeration values outside the property's options (HubSpot does). Default true. */
   enforceEnumerationOptions?: boolean;
+  /**
+   * Tokens whose private app lacks the schema write scope (`crm.schemas.<object>.write`): creating
+   * a property answers 403 MISSING_SCOPES. Default none.
+   */
+  schemaReadOnlyTokens?: string[];
   /** Add a `Retry-After` header (seconds) to 429s. HubSpot documents none; default false. */
   sendRetryAfter?: boolean;
   clockOffsetMs?: number;

@@ -20,6 +20,7 @@ import { objectRoutes } from './routes/objects.ts';
 import { propertyRoutes } from './routes/properties.ts';
 import { searchRoutes } from './routes/search.ts';
 import { simHookRoutes } from './routes/sim-hooks.ts';
+import { upsertRoutes } from './routes/upsert.ts';
 import type { ObjectType, PropertyDefinition, StoredRecord } from './types.ts';
 
 export type { HubSpotSimulatorOptions } from './context.ts';
@@ -59,6 +60,7 @@ function buildContext(options: HubSpotSimulatorOptions): SimContext {
     dailyLimit: options.dailyLimit ?? 250_000,
     enforceEnumerationOptions: options.enforceEnumerationOptions ?? true,
     sendRetryAfter: options.sendRetryAfter ?? false,
+    schemaReadOnlyTokens: options.schemaReadOnlyTokens ?? [],
   };
   return {
     options: resolved,
@@ -102,6 +104,7 @@ export function createHubSpotSimulator(options: HubSpotSimulatorOptions = {}): H
   for (const plugin of [
     objectRoutes,
     batchRoutes,
+    upsertRoutes,
     searchRoutes,
     propertyRoutes,
     associationRoutes,

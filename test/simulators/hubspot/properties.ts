@@ -141,7 +141,8 @@ function define(spec: Spec, order: number, builtIn: boolean, group: string): Pro
   };
 }
 
-const GROUP: Record<ObjectType, string> = {
+/** Each object's default property group (the only groups the simulator has). */
+export const GROUP: Record<ObjectType, string> = {
   contacts: 'contactinformation',
   companies: 'companyinformation',
   deals: 'dealinformation',
@@ -152,8 +153,12 @@ export interface CustomPropertyInput {
   label?: string;
   type?: PropertyType;
   fieldType?: string;
+  groupName?: string;
+  description?: string;
   options?: string[];
   hasUniqueValue?: boolean;
+  hidden?: boolean;
+  formField?: boolean;
 }
 
 export interface PropertyRegistry {
@@ -193,9 +198,12 @@ export function createPropertyRegistry(): PropertyRegistry {
           ],
           defsOf(type).size,
           false,
-          GROUP[type],
+          input.groupName ?? GROUP[type],
         ),
+        description: input.description ?? '',
         hasUniqueValue: input.hasUniqueValue ?? false,
+        hidden: input.hidden ?? false,
+        formField: input.formField ?? true,
         hubspotDefined: false,
       };
       defsOf(type).set(def.name, def);

@@ -9,6 +9,7 @@ import { OBJECT_NOUN, resolveObjectType } from '../object-types.ts';
 import type { ApiRecord } from '../record-view.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
 import type { ObjectType } from '../types.ts';
+import { assertUniqueFree, assertUniqueWithinBatch } from '../unique-values.ts';
 import { assertValid, validateProperties } from '../validation.ts';
 import { findRecord } from './objects.ts';
 
@@ -61,6 +62,7 @@ function createOne(
   );
   const pending = parseCreateAssociations(ctx, type, input.associations);
   ctx.records.assertEmailFree(type, values.email);
+  assertUniqueFree(ctx, type, values);
   return { values, pending };
 }
 
@@ -98,6 +100,11 @@ function batchCreate(ctx: SimContext, type: ObjectType, inputs: Record<string, u
       }
       return p;
     });
+    assertUniqueWithinBatch(
+      ctx.properties,
+      type,
+      prepared.map((p) => p.values),
+    );
     for (const { values, pending } of prepared) {
       const record = ctx.records.create(type, values);
       applyCreateAssociations(ctx, type, record.id, pending);
@@ -141,8 +148,14 @@ function batchUpdate(
       ctx.options,
     ).values;
     ctx.records.assertEmailFree(type, values.email, record.id);
+    assertUniqueFree(ctx, type, values, record.id);
     return [{ id: record.id, values }];
   });
+  assertUniqueWithinBatch(
+    ctx.properties,
+    type,
+    found.map((f) => f.values),
+  );
   const results = found.map(({ id, values }) =>
     toApiRecord(ctx.properties, ctx.records.update(type, id, values), undefined),
   );

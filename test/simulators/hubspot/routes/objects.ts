@@ -5,6 +5,7 @@ import { notFoundError, validationError } from '../errors.ts';
 import { resolveObjectType } from '../object-types.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
+import { assertUniqueFree } from '../unique-values.ts';
 import { assertValid, validateProperties } from '../validation.ts';
 
 /**
@@ -94,6 +95,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
         validateProperties(ctx.properties, type, body.properties ?? {}, ctx.options),
       );
       const pending = parseCreateAssociations(ctx, type, body.associations);
+      assertUniqueFree(ctx, type, values);
       const record = ctx.records.create(type, values);
       applyCreateAssociations(ctx, type, record.id, pending);
       return reply
@@ -111,6 +113,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
       const values = assertValid(
         validateProperties(ctx.properties, type, request.body?.properties ?? {}, ctx.options),
       );
+      assertUniqueFree(ctx, type, values, existing.id);
       const record = ctx.records.update(type, existing.id, values);
       return toApiRecord(ctx.properties, record, Object.keys(record.properties));
     },

@@ -2,13 +2,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RoutePluginOptions } from '../context.ts';
 import { HubSpotApiError, errorBody, notFoundError, validationError } from '../errors.ts';
 import { resolveObjectType } from '../object-types.ts';
-import { propertyToApi } from '../properties.ts';
+import { bearer } from '../gate.ts';
+import { GROUP, propertyToApi } from '../properties.ts';
 import type { PropertyType } from '../types.ts';
 
 /**
  * Properties API ("Properties", developers.hubspot.com/docs/api/crm/properties):
  * `GET /crm/v3/properties/{type}` → `{results: [...]}`, `GET .../{name}`, and
- * `POST /crm/v3/properties/{type}` to create a custom property (201; 409 if the name is taken).
+ * `POST /crm/v3/properties/{type}` to create a custom property: `name`, `label`, `type`,
+ * `fieldType` and `groupName` are required ("both type and fieldType values are required"), the
+ * group must exist; optional `description`, `hasUniqueValue` ("require unique values"), `hidden`,
+ * `formField`, `options`. 201 with the definition; 409 if the name is taken; 403 MISSING_SCOPES
+ * for a token without `crm.schemas.<object>.write`.
  */
 
 const TYPES = new Set<PropertyType>([
@@ -26,8 +31,41 @@ interface CreatePropertyBody {
   type?: unknown;
   fieldType?: unknown;
   groupName?: unknown;
+  description?: unknown;
   hasUniqueValue?: unknown;
+  hidden?: unknown;
+  formField?: unknown;
   options?: { value?: unknown }[];
+}
+
+/** HubSpot's 403 for a call the token's scopes do not cover. */
+function missingScopes(scope: string): HubSpotApiError {
+  return new HubSpotApiError(
+    403,
+    errorBody(
+      'MISSING_SCOPES',
+      "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+      {
+        errors: [
+          {
+            message: 'One or more of the following scopes are required.',
+            context: { requiredGranularScopes: [scope] },
+          },
+        ],
+        links: { scopes: 'https://developers.hubspot.com/scopes' },
+      },
+    ),
+  );
+}
+
+function requiredText(b: CreatePropertyBody, field: keyof CreatePropertyBody): string {
+  const value = b[field];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw validationError(`Invalid input JSON: "${field}" is required`, [
+      { message: `${field} is required`, in: field, code: 'REQUIRED_FIELD' },
+    ]);
+  }
+  return value;
 }
 
 export const propertyRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { ctx }) => {
@@ -50,26 +88,40 @@ export const propertyRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
     '/crm/v3/properties/:objectType',
     async (request, reply) => {
       const type = resolveObjectType(request.params.objectType);
+      const token = bearer(request);
+      if (token !== undefined && ctx.options.schemaReadOnlyTokens.includes(token)) {
+        throw missingScopes(`crm.schemas.${type}.write`);
+      }
       const b = request.body ?? {};
-      if (typeof b.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(b.name)) {
+      const name = requiredText(b, 'name');
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) {
         throw validationError('Property name must be lower case letters, digits and underscores.');
       }
-      const propertyType = (typeof b.type === 'string' ? b.type : 'string') as PropertyType;
-      if (!TYPES.has(propertyType))
-        throw validationError(`Unknown property type ${String(b.type)}`);
-      if (ctx.properties.get(type, b.name)) {
+      const label = requiredText(b, 'label');
+      const propertyType = requiredText(b, 'type') as PropertyType;
+      if (!TYPES.has(propertyType)) throw validationError(`Unknown property type ${propertyType}`);
+      const fieldType = requiredText(b, 'fieldType');
+      const groupName = requiredText(b, 'groupName');
+      if (groupName !== GROUP[type]) {
+        throw validationError(`Property group ${groupName} does not exist for ${type}`);
+      }
+      if (ctx.properties.get(type, name)) {
         throw new HubSpotApiError(
           409,
-          errorBody('OBJECT_ALREADY_EXISTS', `Property ${b.name} already exists`),
+          errorBody('OBJECT_ALREADY_EXISTS', `Property ${name} already exists`),
         );
       }
       const def = ctx.properties.add(type, {
-        name: b.name,
-        label: typeof b.label === 'string' ? b.label : b.name,
+        name,
+        label,
         type: propertyType,
-        ...(typeof b.fieldType === 'string' ? { fieldType: b.fieldType } : {}),
+        fieldType,
+        groupName,
+        ...(typeof b.description === 'string' ? { description: b.description } : {}),
         options: (b.options ?? []).map((o) => String(o.value)),
         hasUniqueValue: b.hasUniqueValue === true,
+        hidden: b.hidden === true,
+        formField: b.formField !== false,
       });
       return reply.code(201).send(propertyToApi(def));
     },

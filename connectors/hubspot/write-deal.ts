@@ -1,0 +1,68 @@
+import type { WriteResult } from '../sdk/types.ts';
+import { createCommandKeyState, ensureCommandKey } from './command-key.ts';
+import { COMMAND_ID_PROPERTY } from './objects.ts';
+import { readMany, upsertMany } from './write-batch.ts';
+import { remember, updateExisting, type UpdateItems } from './write-existing.ts';
+import type { PreparedCommand } from './write-plan.ts';
+import type { ResultSink, WriteContext } from './write-types.ts';
+
+/**
+ * Deal creates, idempotent across restarts (command-key.ts): the deals already holding a
+ * command's id in `tandem_command_id` are read first (batch read by that unique property) and
+ * treated as a replay — updated with only the properties that differ, so a batch written twice
+ * changes nothing, `created: false`. The others go through batch upsert keyed by the command id:
+ * normally a create, but should the deal have appeared in between (another worker replaying the
+ * same command), HubSpot updates it instead of making a second one (`new: false`).
+ */
+export async function writeDealCreates(
+  ctx: WriteContext,
+  creates: readonly PreparedCommand[],
+  sink: ResultSink,
+  update: (items: UpdateItems) => Promise<void>,
+): Promise<void> {
+  if (creates.length === 0) return;
+  const refused = await ensureCommandKey(ctx, ctx.commandKey ?? createCommandKeyState());
+  if (refused) {
+    for (const p of creates) sink.fail(p, refused.classification, refused.message);
+    return;
+  }
+  // One input per command id: a command repeated in the batch gets the first one's result.
+  const leaders = new Map<string, PreparedCommand>();
+  const repeats: PreparedCommand[] = [];
+  for (const p of creates) {
+    if (leaders.has(p.command.commandId)) repeats.push(p);
+    else leaders.set(p.command.commandId, p);
+  }
+
+  const made = await readMany(ctx.http, 'deals', [...leaders.keys()], [], COMMAND_ID_PROPERTY);
+  const existing: { p: PreparedCommand; id: string }[] = [];
+  const fresh: PreparedCommand[] = [];
+  for (const [key, p] of leaders) {
+    const record = made.get(key);
+    if (record) existing.push({ p, id: String(record.id) });
+    else fresh.push(p);
+  }
+
+  const outcomes = await upsertMany(
+    ctx.http,
+    'deals',
+    COMMAND_ID_PROPERTY,
+    fresh.map((p) => ({ key: p.command.commandId, properties: p.properties })),
+  );
+  for (const p of fresh) {
+    const outcome = outcomes.get(p.command.commandId);
+    if (outcome?.kind === 'created' || outcome?.kind === 'exists') {
+      sink.ok(p, outcome.id, outcome.kind === 'created');
+      remember(ctx, 'deals', p, outcome.id);
+    } else if (outcome?.kind === 'failed') sink.fail(p, outcome.error, outcome.message);
+  }
+  await updateExisting(ctx, 'deals', existing, update);
+  for (const { p, id } of existing) if (sink.result(p.index)?.ok) remember(ctx, 'deals', p, id);
+
+  for (const p of repeats) {
+    const leader = leaders.get(p.command.commandId);
+    const result: WriteResult | undefined = leader ? sink.result(leader.index) : undefined;
+    if (result?.ok) sink.ok(p, result.recordId, false);
+    else if (result) sink.fail(p, result.error, result.message);
+  }
+}
