@@ -19,12 +19,11 @@ import { createKafka } from '../kafka/client.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { createTopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
-import { createLogger, type Logger } from '../log/logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { createHealthQueries, ensureSchema, type HealthSource } from '../outcomes/index.ts';
 import { CliError } from './cli-error.ts';
-import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
-import { untilSignal } from './signals.ts';
+import { serve } from './serve.ts';
 
 export interface ApiOptions {
   readonly brokers: readonly string[];
@@ -198,26 +197,25 @@ async function openResync(
 }
 
 /** `tandem api`: the control-plane API on TANDEM_API_PORT. */
-export async function runApi({ config }: RoleContext): Promise<number> {
-  if (!config) throw new CliError('api: no configuration');
-  await requireKafka(config);
-  const logger = createLogger('api', config.logLevel);
-  const api = await startApi({
-    brokers: config.kafkaBrokers,
-    redisUrl: config.redisUrl,
-    clickhouseUrl: config.clickhouseUrl,
-    clickhouseDatabase: config.clickhouseDatabase,
-    topicPrefix: config.topicPrefix,
-    redisPrefix: config.redisPrefix,
-    schemaRegistryUrl: config.schemaRegistryUrl,
-    sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
-    tokens: config.apiTokens,
-    secretKey: config.secretKey,
-    port: config.apiPort,
-    logger,
-  });
-  logger.info({ url: api.url, docs: `${api.url}/docs` }, 'api ready');
-  await untilSignal();
-  await api.close();
-  return 0;
+export function runApi(ctx: RoleContext): Promise<number> {
+  return serve(
+    ctx,
+    'api',
+    (config, logger) =>
+      startApi({
+        brokers: config.kafkaBrokers,
+        redisUrl: config.redisUrl,
+        clickhouseUrl: config.clickhouseUrl,
+        clickhouseDatabase: config.clickhouseDatabase,
+        topicPrefix: config.topicPrefix,
+        redisPrefix: config.redisPrefix,
+        schemaRegistryUrl: config.schemaRegistryUrl,
+        sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+        tokens: config.apiTokens,
+        secretKey: config.secretKey,
+        port: config.apiPort,
+        logger,
+      }),
+    (api) => ({ url: api.url, docs: `${api.url}/docs` }),
+  );
 }

@@ -1,6 +1,6 @@
-import { redisAreas } from '../engine/redis-areas.ts';
 import { Redis } from 'ioredis';
 import { rebuildFromChangelog } from '../engine/identity/index.ts';
+import { redisAreas } from '../engine/redis-areas.ts';
 import { topicNames } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
 import { CliError } from './cli-error.ts';

@@ -1,25 +1,21 @@
 import { startProcessor } from '../engine/processor.ts';
-import { createLogger } from '../log/logger.ts';
-import { CliError } from './cli-error.ts';
-import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
-import { untilSignal } from './signals.ts';
+import { serve } from './serve.ts';
 
-export async function runProcessor({ config }: RoleContext): Promise<number> {
-  if (!config) throw new CliError('processor: no configuration');
-  await requireKafka(config);
-  const logger = createLogger('processor', config.logLevel);
-  const processor = await startProcessor({
-    brokers: config.kafkaBrokers,
-    redisUrl: config.redisUrl,
-    schemaRegistryUrl: config.schemaRegistryUrl,
-    topicPrefix: config.topicPrefix,
-    redisPrefix: config.redisPrefix,
-    sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
-    logger,
-  });
-  logger.info({ topicPrefix: config.topicPrefix }, 'processor ready');
-  await untilSignal();
-  await processor.close();
-  return 0;
+export function runProcessor(ctx: RoleContext): Promise<number> {
+  return serve(
+    ctx,
+    'processor',
+    (config, logger) =>
+      startProcessor({
+        brokers: config.kafkaBrokers,
+        redisUrl: config.redisUrl,
+        schemaRegistryUrl: config.schemaRegistryUrl,
+        topicPrefix: config.topicPrefix,
+        redisPrefix: config.redisPrefix,
+        sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+        logger,
+      }),
+    () => ({ topicPrefix: ctx.config?.topicPrefix }),
+  );
 }

@@ -1,0 +1,32 @@
+import type { TandemConfig } from '../config/index.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { CliError } from './cli-error.ts';
+import { requireKafka } from './require-kafka.ts';
+import type { RoleContext } from './role.ts';
+import { untilSignal } from './signals.ts';
+
+/** A started role: closed once, on the first SIGINT or SIGTERM. */
+export interface Served {
+  close(): Promise<void>;
+}
+
+/**
+ * The life of every long-running role: configuration present and Kafka reachable (a clear
+ * error otherwise), a logger named after the role, the role started, "<name> ready" logged with
+ * what `ready` says about it, then served until a signal and closed cleanly.
+ */
+export async function serve<T extends Served>(
+  { config }: RoleContext,
+  name: string,
+  start: (config: TandemConfig, logger: Logger) => Promise<T>,
+  ready: (service: T) => Record<string, unknown>,
+): Promise<number> {
+  if (!config) throw new CliError(`${name}: no configuration`);
+  await requireKafka(config);
+  const logger = createLogger(name, config.logLevel);
+  const service = await start(config, logger);
+  logger.info(ready(service), `${name} ready`);
+  await untilSignal();
+  await service.close();
+  return 0;
+}
