@@ -3,7 +3,8 @@ import { startProcessor, type Processor } from '../engine/processor.ts';
 import type { TopicSizing } from '../engine/topics.ts';
 import type { Logger } from '../log/logger.ts';
 import { startOutcomes, type OutcomesSink } from '../outcomes/index.ts';
-import { startApi, type RunningApi } from '../cli/run-api.ts';
+import { openConfigTable, startApi, type RunningApi } from '../cli/run-api.ts';
+import { createKafka } from '../kafka/client.ts';
 
 export interface AllOptions {
   readonly brokers: readonly string[];
@@ -34,23 +35,32 @@ export interface All {
 /**
  * Every role in one process (the embedded default, `tandem all`): the processor, the connectors,
  * the outcomes sink into ClickHouse and the API, which drives the in-process processor directly
- * (progress, resync-deleted). Started in dependency order, closed in reverse.
+ * (progress, resync-deleted). They share one reader of the config topic. Started in dependency
+ * order, closed in reverse.
  */
 export async function startAll(options: AllOptions): Promise<All> {
   const { logger } = options;
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      await c().catch((err: unknown) => logger.error({ err }, 'could not close a role'));
+    }
+  };
+  const configTable = await openConfigTable(
+    createKafka({ brokers: options.brokers, clientId: 'tandem-config', logger }),
+    options.topicPrefix,
+    options.sizing,
+    logger,
+  );
+  closers.push(() => configTable.close());
   const common = {
+    configTable,
     brokers: options.brokers,
     redisUrl: options.redisUrl,
     schemaRegistryUrl: options.schemaRegistryUrl,
     topicPrefix: options.topicPrefix,
     redisPrefix: options.redisPrefix,
     sizing: options.sizing,
-  };
-  const closers: Array<() => Promise<void>> = [];
-  const close = async () => {
-    for (const c of closers.splice(0).reverse()) {
-      await c().catch((err: unknown) => logger.error({ err }, 'could not close a role'));
-    }
   };
   try {
     const processor = await startProcessor({
@@ -83,6 +93,7 @@ export async function startAll(options: AllOptions): Promise<All> {
       topicPrefix: options.topicPrefix,
       redisPrefix: options.redisPrefix,
       sizing: options.sizing,
+      configTable,
       tokens: options.tokens,
       ...(options.secretKey === undefined ? {} : { secretKey: options.secretKey }),
       port: options.apiPort,

@@ -14,10 +14,10 @@ import { createDeletedIndex } from '../engine/merge-stage/deleted-index.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import { createResyncDeleted, type ResyncDeleted } from '../engine/resync-deleted.ts';
 import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
-import { topicNames, type TopicSizing } from '../engine/topics.ts';
+import { configTopic, topicNames, type TopicSizing } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
-import { createTopicTable } from '../kafka/table.ts';
+import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
 import { createHealthQueries, ensureSchema, type HealthSource } from '../outcomes/index.ts';
@@ -50,6 +50,11 @@ export interface ApiOptions {
   readonly schemaRegistryUrl?: string;
   /** Default: the health queries over ClickHouse. */
   readonly health?: HealthSource;
+  /**
+   * The config table, when the roles of one process share it (`tandem all`): opened and closed
+   * by its owner. Default: the role opens its own.
+   */
+  readonly configTable?: TopicTable;
 }
 
 export interface RunningApi {
@@ -73,25 +78,13 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     );
   }
   const kafka = createKafka({ brokers: options.brokers, clientId: 'tandem-api', logger });
-  const topic = topicNames(options.topicPrefix).config;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [
-      {
-        topic,
-        partitions: 1,
-        replicationFactor: options.sizing.replicationFactor,
-        compacted: true,
-      },
-    ]);
-  } finally {
-    await admin.disconnect();
-  }
-  const table = createTopicTable({ kafka, topic, logger });
-  await table.open();
-  // Closed in reverse order of opening: the app first, the config table last.
-  const cleanups: Array<() => Promise<void> | void> = [() => table.close()];
+  const table =
+    options.configTable ??
+    (await openConfigTable(kafka, options.topicPrefix, options.sizing, logger));
+  // Closed in reverse order of opening: the app first, the config table (if its own) last.
+  const cleanups: Array<() => Promise<void> | void> = options.configTable
+    ? []
+    : [() => table.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
@@ -140,6 +133,29 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     }
     throw err;
   }
+}
+
+/**
+ * The shared config topic (created if absent) read to its end: the connections and syncs every
+ * role of every instance sees.
+ */
+export async function openConfigTable(
+  kafka: Kafka,
+  topicPrefix: string,
+  sizing: TopicSizing,
+  logger: Logger,
+): Promise<TopicTable> {
+  const spec = configTopic(topicNames(topicPrefix), sizing);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [spec]);
+  } finally {
+    await admin.disconnect();
+  }
+  const table = createTopicTable({ kafka, topic: spec.topic, logger });
+  await table.open();
+  return table;
 }
 
 interface StandaloneResync {

@@ -48,6 +48,11 @@ export interface ConnectOptions {
   readonly leaseTtlMs?: number;
   /** TANDEM_SECRET_KEY, which encrypts connection credentials (unset: the state folder's key file). */
   readonly secretKey?: string;
+  /**
+   * The config table, when the roles of one process share it (`tandem all`): opened and closed
+   * by its owner. Default: the role opens its own.
+   */
+  readonly configTable?: TopicTable;
 }
 
 export interface Connect {
@@ -120,9 +125,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     prefix: redisAreas(options.redisPrefix).identity,
     changelog,
   });
-  const configTable: TopicTable = createTopicTable({ kafka, topic: topics.config, logger });
+  const configTable: TopicTable =
+    options.configTable ?? createTopicTable({ kafka, topic: topics.config, logger });
   const positionTable: TopicTable = createTopicTable({ kafka, topic: topics.positions, logger });
-  await configTable.open();
+  if (!options.configTable) await configTable.open();
   await positionTable.open();
   const syncs = createSyncRegistry(configTable);
   const connections = createConnectionRegistry(configTable, {
@@ -338,7 +344,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       await queue.idle();
       for (const id of [...runtimes.keys()]) await stopConnection(id);
       await producer.disconnect();
-      await configTable.close();
+      if (!options.configTable) await configTable.close();
       await positionTable.close();
       await changelog.close();
       await admin.disconnect();

@@ -43,6 +43,11 @@ export interface ProcessorOptions {
   readonly sizing: TopicSizing;
   readonly logger: Logger;
   readonly clientId?: string;
+  /**
+   * The config table, when the roles of one process share it (`tandem all`): opened and closed
+   * by its owner. Default: the role opens its own.
+   */
+  readonly configTable?: TopicTable;
 }
 
 export interface Processor {
@@ -89,8 +94,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     partitions: sizing.partitions,
   });
   const identity = createIdentityMap({ redis, prefix: areas.identity, changelog });
-  const table: TopicTable = createTopicTable({ kafka, topic: topics.config, logger });
-  await table.open();
+  const table: TopicTable =
+    options.configTable ?? createTopicTable({ kafka, topic: topics.config, logger });
+  if (!options.configTable) await table.open();
   const registry = createSyncRegistry(table);
   // Not idempotent on purpose: an idempotent kafkajs producer allows one request in flight, which
   // serialises every partition of both stages. Order per partition holds anyway (a chunk's send
@@ -252,7 +258,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
       await resolve.stop();
       await producer.disconnect();
       await changelog.close();
-      await table.close();
+      if (!options.configTable) await table.close();
       await admin.disconnect();
       redis.disconnect();
     },

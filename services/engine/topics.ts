@@ -41,13 +41,18 @@ export function engineTopics(names: TopicNames, sizing: TopicSizing): TopicSpec[
     plain(names.outcomes),
     plain(names.dlq),
     { topic: names.identity, ...sizing, compacted: true },
-    {
-      topic: names.config,
-      partitions: 1,
-      replicationFactor: sizing.replicationFactor,
-      compacted: true,
-    },
+    configTopic(names, sizing),
   ];
+}
+
+/** The config topic: connections and syncs, one partition (one order), compacted. */
+export function configTopic(names: TopicNames, sizing: TopicSizing): TopicSpec {
+  return {
+    topic: names.config,
+    partitions: 1,
+    replicationFactor: sizing.replicationFactor,
+    compacted: true,
+  };
 }
 
 export function writeTopic(
