@@ -34,14 +34,41 @@ function failure(err: unknown) {
   return { error: classifyError(err), message: err instanceof Error ? err.message : String(err) };
 }
 
-export async function createMany(
+/**
+ * One batch call per chunk of inputs, narrowed down on a whole-call rejection (see above):
+ * `send` makes a call and reads its results; `refused` gives the results of inputs a call
+ * refused that cannot be narrowed further (one input, or an auth failure).
+ */
+async function batched<I, O>(
+  inputs: readonly I[],
+  send: (part: readonly I[]) => Promise<Iterable<[string, O]>>,
+  refused: (part: readonly I[], err: unknown) => Iterable<[string, O]>,
+): Promise<Map<string, O>> {
+  const out = new Map<string, O>();
+  const run = async (part: readonly I[]): Promise<void> => {
+    try {
+      for (const [k, v] of await send(part)) out.set(k, v);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      if (part.length > 1 && !isAuth(err)) {
+        for (const input of part) await run([input]);
+        return;
+      }
+      for (const [k, v] of refused(part, err)) out.set(k, v);
+    }
+  };
+  for (const part of chunk(inputs)) await run(part);
+  return out;
+}
+
+export function createMany(
   http: HubSpotHttp,
   object: ObjectType,
   inputs: readonly CreateInput[],
 ): Promise<Map<string, CreateOutcome>> {
-  const out = new Map<string, CreateOutcome>();
-  for (const part of chunk(inputs)) {
-    try {
+  return batched(
+    inputs,
+    async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
         `/crm/v3/objects/${object}/batch/create`,
@@ -51,26 +78,18 @@ export async function createMany(
           },
         },
       );
-      for (const [k, v] of createOutcomes(object, part, body ?? {})) out.set(k, v);
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      if (part.length > 1 && !isAuth(err)) {
-        for (const input of part)
-          for (const [k, v] of await createMany(http, object, [input])) out.set(k, v);
-        continue;
-      }
+      return createOutcomes(object, part, body ?? {});
+    },
+    (part, err) => {
       const existing = err instanceof HubSpotResponseError ? existingIdOf(err.body) : undefined;
-      for (const input of part) {
-        out.set(
-          input.traceId,
-          existing !== undefined
-            ? { kind: 'exists', id: existing }
-            : { kind: 'failed', ...failure(err) },
-        );
-      }
-    }
-  }
-  return out;
+      return part.map((input): [string, CreateOutcome] => [
+        input.traceId,
+        existing !== undefined
+          ? { kind: 'exists', id: existing }
+          : { kind: 'failed', ...failure(err) },
+      ]);
+    },
+  );
 }
 
 /**
@@ -78,15 +97,15 @@ export async function createMany(
  * (batch upsert: `{inputs: [{idProperty, id, properties, objectWriteTraceId}]}`). The key is set
  * in `properties` too, so a created record holds it however HubSpot treats `id`.
  */
-export async function upsertMany(
+export function upsertMany(
   http: HubSpotHttp,
   object: ObjectType,
   idProperty: string,
   inputs: readonly UpsertInput[],
 ): Promise<Map<string, CreateOutcome>> {
-  const out = new Map<string, CreateOutcome>();
-  for (const part of chunk(inputs)) {
-    try {
+  return batched(
+    inputs,
+    async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
         `/crm/v3/objects/${object}/batch/upsert`,
@@ -101,28 +120,24 @@ export async function upsertMany(
           },
         },
       );
-      for (const [k, v] of upsertOutcomes(idProperty, part, body ?? {})) out.set(k, v);
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      if (part.length > 1 && !isAuth(err)) {
-        for (const input of part)
-          for (const [k, v] of await upsertMany(http, object, idProperty, [input])) out.set(k, v);
-        continue;
-      }
-      for (const input of part) out.set(input.key, { kind: 'failed', ...failure(err) });
-    }
-  }
-  return out;
+      return upsertOutcomes(idProperty, part, body ?? {});
+    },
+    (part, err) =>
+      part.map((input): [string, CreateOutcome] => [
+        input.key,
+        { kind: 'failed', ...failure(err) },
+      ]),
+  );
 }
 
-export async function updateMany(
+export function updateMany(
   http: HubSpotHttp,
   object: ObjectType,
   inputs: readonly { id: string; properties: Readonly<Record<string, string>> }[],
 ): Promise<Map<string, UpdateOutcome>> {
-  const out = new Map<string, UpdateOutcome>();
-  for (const part of chunk(inputs)) {
-    try {
+  return batched(
+    inputs,
+    async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
         `/crm/v3/objects/${object}/batch/update`,
@@ -130,19 +145,14 @@ export async function updateMany(
           body: { inputs: part.map((i) => ({ id: i.id, properties: i.properties })) },
         },
       );
-      const ids = part.map((i) => i.id);
-      for (const [k, v] of updateOutcomes(ids, body ?? {})) out.set(k, v);
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      if (part.length > 1 && !isAuth(err)) {
-        for (const input of part)
-          for (const [k, v] of await updateMany(http, object, [input])) out.set(k, v);
-        continue;
-      }
-      for (const input of part) out.set(input.id, { ok: false, ...failure(err) });
-    }
-  }
-  return out;
+      return updateOutcomes(
+        part.map((i) => i.id),
+        body ?? {},
+      );
+    },
+    (part, err) =>
+      part.map((input): [string, UpdateOutcome] => [input.id, { ok: false, ...failure(err) }]),
+  );
 }
 
 export async function archiveMany(
