@@ -1,3 +1,4 @@
+import { apiClient } from '../support/api-client.ts';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,18 +36,7 @@ const idOf = async (system: ConformanceSystem, email: string) =>
 const withEmail = async (system: ConformanceSystem, email: string) =>
   [...(await system.rows('contacts')).values()].filter((row) => row.email === email);
 
-async function http<T>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
+const http = apiClient(() => api.url, token);
 
 beforeAll(async () => {
   pipeline = await startPipeline('api_resync');

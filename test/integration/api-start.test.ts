@@ -1,3 +1,4 @@
+import { apiClient } from '../support/api-client.ts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifier, openClickHouse, runStatement, sql } from '../../services/clickhouse/index.ts';
@@ -58,18 +59,7 @@ afterAll(async () => {
   if (processor) await deletePrefixKeys(processor.redis, prefix).catch(() => undefined);
 });
 
-async function http(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const http = apiClient(() => api.url, token);
 
 describe('startApi with an in-process processor', () => {
   it('listens on the given port and answers GET /v1/health without a token', async () => {

@@ -1,3 +1,4 @@
+import { apiClient } from './api-client.ts';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startAll, type All } from '../../services/all/start-all.ts';
@@ -72,18 +73,7 @@ export async function startAllFixture(label: string): Promise<AllFixture> {
   const systems: ConformanceSystem[] = [];
   const { url } = all.api;
 
-  async function call<T>(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-  }
+  const call = apiClient(() => url, token);
 
   async function expectStatus<T>(status: number, method: string, path: string, body?: unknown) {
     const res = await call<T>(method, path, body);
