@@ -56,8 +56,10 @@ async function matchRecords(
 ): Promise<Map<number, string>> {
   const byColumn = new Map<string, PlannedCommand[]>();
   for (const p of plans) {
-    if (p.match)
-      byColumn.set(p.match.column.name, [...(byColumn.get(p.match.column.name) ?? []), p]);
+    if (!p.match) continue;
+    const group = byColumn.get(p.match.column.name);
+    if (group) group.push(p);
+    else byColumn.set(p.match.column.name, [p]);
   }
   const matched = new Map<number, string>();
   for (const group of byColumn.values()) {

@@ -9,7 +9,7 @@ import type {
 } from '../../connectors/sdk/types.ts';
 import { messageOf } from '../../connectors/sdk/errors.ts';
 import type { EventCodec } from '../engine/events/index.ts';
-import { isEntityId, type IdentityMap } from '../engine/identity/index.ts';
+import { isEntityId, type IdentityMap, type LinkRequest } from '../engine/identity/index.ts';
 import { deadLetter, isPermanentEventError } from '../engine/resolve/dead-letters.ts';
 import type { SyncRegistry } from '../engine/sync-registry.ts';
 import type { TopicNames } from '../engine/topics.ts';
@@ -58,34 +58,23 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
       ? undefined
       : new RateLimiter({ tokensPerInterval: d.rowsPerSecond, interval: 'second' });
 
-  function outcome(cmd: WriteCommand, result: WriteResult): Outcome {
+  /** The outcome of a command reported at `at` (one object literal: built for every command). */
+  function outcome(cmd: WriteCommand, result: WriteResult, at: number): Outcome {
     const sync = d.syncs.get(cmd.syncId);
     const side: Side | null = sync ? (sync.a.connection === d.connectionId ? 'a' : 'b') : null;
-    const base = {
+    return {
       syncId: cmd.syncId,
       entityId: cmd.entityId,
       object: cmd.object,
       side,
       connectionId: d.connectionId,
       commandId: cmd.commandId,
-      latencyMs: Math.max(0, Date.now() - cmd.issuedAt),
-      at: Date.now(),
-    };
-    if (result.ok) {
-      return {
-        ...base,
-        recordId: result.recordId,
-        status: 'in-sync',
-        category: null,
-        message: null,
-      };
-    }
-    return {
-      ...base,
-      recordId: cmd.recordId,
-      status: 'failed',
-      category: result.error.category,
-      message: result.message,
+      latencyMs: Math.max(0, at - cmd.issuedAt),
+      at,
+      recordId: result.ok ? result.recordId : cmd.recordId,
+      status: result.ok ? 'in-sync' : 'failed',
+      category: result.ok ? null : result.error.category,
+      message: result.ok ? null : result.message,
     };
   }
 
@@ -207,27 +196,35 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
             if (r?.ok) replaced.add(k);
           });
         }
-        // Links first (concurrently: the identity changelog batches them), outcomes after.
-        await Promise.all(
-          list.map(async ({ cmd, existing }, k) => {
-            const result = results[k];
-            if (!result?.ok || cmd.mode === 'delete' || existing === result.recordId) return;
-            if (replaced.has(k) && existing !== undefined) {
-              await d.identity.replaceRecord(
-                object,
-                cmd.entityId,
-                d.connectionId,
-                existing,
-                result.recordId,
-              );
-            } else {
-              await d.identity.link(object, cmd.entityId, d.connectionId, result.recordId);
-            }
-          }),
-        );
+        // Links first (all of the write in one go), outcomes after.
+        const links: LinkRequest[] = [];
+        const replacing: Promise<unknown>[] = [];
+        for (const [k, { cmd, existing }] of list.entries()) {
+          const result = results[k];
+          if (!result?.ok || cmd.mode === 'delete' || existing === result.recordId) continue;
+          const { entityId } = cmd;
+          if (replaced.has(k) && existing !== undefined) {
+            replacing.push(
+              d.identity.replaceRecord(object, entityId, d.connectionId, existing, result.recordId),
+            );
+          } else {
+            links.push({
+              object,
+              entityId,
+              connectionId: d.connectionId,
+              recordId: result.recordId,
+            });
+          }
+        }
+        await Promise.all([...replacing, d.identity.linkMany(links)]);
+        const at = Date.now();
         const values = await Promise.all(
           list.map(({ cmd }, k) =>
-            d.codec.encode('outcome', d.topics.outcomes, outcome(cmd, results[k] as WriteResult)),
+            d.codec.encode(
+              'outcome',
+              d.topics.outcomes,
+              outcome(cmd, results[k] as WriteResult, at),
+            ),
           ),
         );
         for (const [k, { cmd }] of list.entries()) {
@@ -283,6 +280,9 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
     topics: [d.topics.writes(d.connectionId)],
     handle,
     chunkSize: 2_000,
+    // A chunk's links are written inside `handle`, so the next chunk sees them without waiting
+    // for this one's outcomes to be produced.
+    overlapChunks: true,
   });
 
   return {

@@ -30,6 +30,14 @@ export interface StageOptions {
   readonly logger: Logger;
   readonly handle: (messages: readonly KafkaMessage[], ctx: ChunkContext) => Promise<ChunkResult>;
   readonly chunkSize?: number;
+  /**
+   * Lets `handle` of a partition's next chunk run while the previous chunk's messages are being
+   * produced and its offsets committed (one chunk ahead at most). Produces and commits stay in
+   * chunk order, each commit after its chunk's messages and after-produce step, so a crash still
+   * replays everything not committed. Only for a `handle` that does not depend on an earlier
+   * chunk's produce or after-produce step. Default false.
+   */
+  readonly overlapChunks?: boolean;
   readonly partitionsConsumedConcurrently?: number;
   /** Where a group with no committed offset starts. Default: the beginning. */
   readonly fromBeginning?: boolean;
@@ -91,14 +99,12 @@ export function createStage(options: StageOptions): Stage {
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           const ctx = { topic: batch.topic, partition: batch.partition };
-          for (let i = 0; i < batch.messages.length; i += chunkSize) {
-            if (!isRunning() || isStale()) return;
-            const chunk = batch.messages.slice(i, i + chunkSize);
-            const result = await options.handle(chunk, ctx);
+          /** Produces a handled chunk's messages, then commits its offsets. */
+          const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
             await produce(result.out);
             if (result.afterProduce) await result.afterProduce();
             const last = chunk[chunk.length - 1];
-            if (!last) continue;
+            if (!last) return;
             await consumer.commitOffsets([
               {
                 topic: batch.topic,
@@ -108,6 +114,29 @@ export function createStage(options: StageOptions): Stage {
             ]);
             resolveOffset(last.offset);
             await heartbeat();
+          };
+          // The previous chunk's finish, still running while this chunk is handled (overlap).
+          let finishing: Promise<void> | undefined;
+          try {
+            for (let i = 0; i < batch.messages.length; i += chunkSize) {
+              if (!isRunning() || isStale()) break;
+              const chunk = batch.messages.slice(i, i + chunkSize);
+              const result = await options.handle(chunk, ctx);
+              if (finishing) await finishing;
+              finishing = undefined;
+              const done = finish(chunk, result);
+              if (!options.overlapChunks) {
+                await done;
+                continue;
+              }
+              done.catch(() => undefined); // awaited before the next chunk or below
+              finishing = done;
+            }
+            if (finishing) await finishing;
+            finishing = undefined;
+          } finally {
+            // A handle that failed while the previous chunk was finishing: let that settle first.
+            if (finishing) await finishing.catch(() => undefined);
           }
         },
       });

@@ -283,6 +283,61 @@ describe('deals', () => {
   });
 });
 
+describe('records a sink created, linked together (linkMany)', () => {
+  it('are linked as one link each would link them, in input order', async () => {
+    const map = freshMap();
+    const a = await resolveRecord(map, 'contacts', 'crm', 'c1', { email: 'lm1@example.com' });
+    const b = await resolveRecord(map, 'contacts', 'crm', 'c2', { email: 'lm2@example.com' });
+    // The echo of E-2 was resolved before the sink linked it: it moves to b.
+    const early = await resolveRecord(map, 'contacts', 'erp', 'E-2', {});
+    const linked = await map.linkMany([
+      { object: 'contacts', entityId: a.entityId, connectionId: 'erp', recordId: 'E-1' },
+      { object: 'contacts', entityId: b.entityId, connectionId: 'erp', recordId: 'E-2' },
+    ]);
+    expect(linked).toEqual([
+      { entityId: a.entityId, previousEntityId: null, duplicateOf: null },
+      { entityId: b.entityId, previousEntityId: early.entityId, duplicateOf: null },
+    ]);
+    expect(await map.entityRecords(a.entityId)).toEqual({ crm: 'c1', erp: 'E-1' });
+    expect(await map.entityRecords(b.entityId)).toEqual({ crm: 'c2', erp: 'E-2' });
+    expect(await map.link('contacts', a.entityId, 'erp', 'E-1')).toEqual(linked[0]);
+  });
+
+  it('links a record named twice in one list in list order, the later link winning', async () => {
+    const map = freshMap();
+    const a = await resolveRecord(map, 'contacts', 'crm', 'c1', { email: 'tw1@example.com' });
+    const b = await resolveRecord(map, 'contacts', 'crm', 'c2', { email: 'tw2@example.com' });
+    const linked = await map.linkMany([
+      { object: 'contacts', entityId: a.entityId, connectionId: 'erp', recordId: 'E-9' },
+      { object: 'contacts', entityId: b.entityId, connectionId: 'erp', recordId: 'E-9' },
+    ]);
+    expect(linked[1]).toEqual({
+      entityId: b.entityId,
+      previousEntityId: a.entityId,
+      duplicateOf: null,
+    });
+    expect((await resolveRecord(map, 'contacts', 'erp', 'E-9', {})).entityId).toBe(b.entityId);
+  });
+
+  it('records no earlier-version digest tombstone for a link that did not exist before', async () => {
+    const map = freshMap();
+    const a = await resolveRecord(map, 'deals', 'crm', 'd1', {});
+    const early = await resolveRecord(map, 'deals', 'erp', 'E-2', {});
+    const before = recorded.length;
+    await map.linkMany([
+      { object: 'deals', entityId: a.entityId, connectionId: 'erp', recordId: 'E-1' },
+      { object: 'deals', entityId: early.entityId, connectionId: 'erp', recordId: 'E-2' },
+    ]);
+    const digests = recorded
+      .slice(before)
+      .filter((e) => e.key.startsWith('link:') && e.field === 'k');
+    // E-1 was never linked: no digest entry. E-2 was (its echo): its digest entry is cleared.
+    expect(digests).toEqual([
+      { key: expect.stringContaining('E-2') as unknown, field: 'k', value: null },
+    ]);
+  });
+});
+
 describe('duplicates inside one system', () => {
   it('are linked to the entity and reported with the primary record', async () => {
     const map = freshMap();

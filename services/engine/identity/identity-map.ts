@@ -12,7 +12,7 @@ import {
 } from './keys.ts';
 import { maxFollowHops, pendingToken, resolveBatch } from './resolve.ts';
 import type { Resolution, ResolveContext, ResolveItem } from './resolve.ts';
-import { defineScripts, scriptsOn } from './scripts.ts';
+import { defineScripts, runRound, scriptsOn } from './scripts.ts';
 import { loadStates as loadStatesIn, saveStates as saveStatesIn } from './state.ts';
 import type { StateSave, StateSnapshot } from './state.ts';
 import type { RedisClient } from './scripts.ts';
@@ -48,6 +48,12 @@ export interface IdentityMap {
     recordId: string,
   ): Promise<LinkResult>;
   /**
+   * `link` of many records (e.g. the records a sink created in one write): each step of every
+   * link in one Redis round, their changelog entries recorded together; results in input order.
+   * Idempotent.
+   */
+  linkMany(requests: readonly LinkRequest[]): Promise<LinkResult[]>;
+  /**
    * Makes `recordId` the entity's record on the connection in place of `goneRecordId` (a record
    * deleted there and re-created by resync-deleted), then links it. Idempotent.
    */
@@ -80,6 +86,14 @@ export interface IdentityMap {
    * (saved or conflict) in input order. Resolves once every saved state is in the changelog.
    */
   saveStates(saves: readonly StateSave[]): Promise<boolean[]>;
+}
+
+/** A record a sink created for an entity, to link (`linkMany`). */
+export interface LinkRequest {
+  readonly object: ObjectType;
+  readonly entityId: string;
+  readonly connectionId: string;
+  readonly recordId: string;
 }
 
 export interface LinkResult {
@@ -139,68 +153,155 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
   );
   const resolveMany = guard('resolve', (items: readonly ResolveItem[]) => resolveBatch(ctx, items));
 
-  const link = guard(
-    'link',
-    async (
-      object: ObjectType,
-      entityId: string,
-      connectionId: string,
-      recordId: string,
-    ): Promise<LinkResult> => {
+  /** One link in flight: the steps of `link`, taken round by round for a whole list. */
+  interface Linking {
+    readonly request: LinkRequest;
+    readonly link: string;
+    readonly connField: string;
+    readonly token: string;
+    readonly entries: ChangelogEntry[];
+    previous: string | null;
+    entity: string;
+    primary: string | undefined;
+  }
+
+  /**
+   * Links records as `link` does, each through the same steps in the same order (mark pending,
+   * detach from a previous entity, register following folds, changelog, clear pending), with
+   * each step of every link in one Redis round and one changelog record of all their entries. A
+   * request whose record or entity an earlier request of the list names runs after the others,
+   * on its own.
+   */
+  async function linkAll(requests: readonly LinkRequest[]): Promise<LinkResult[]> {
+    const results: LinkResult[] = new Array<LinkResult>(requests.length);
+    const now: Linking[] = [];
+    const nowAt: number[] = [];
+    const later: number[] = [];
+    const named = new Set<string>();
+    for (const [i, request] of requests.entries()) {
+      const { object, entityId, connectionId, recordId } = request;
       requireEntityId(entityId);
       if (connectionId.length === 0 || recordId.length === 0) {
         throw identityErrors.badArgument('a record needs a non-empty connectionId and recordId');
       }
-      const token = pendingToken();
       const link = linkKey(object, connectionId, recordId);
-      const connField = entityFields.conn(connectionId);
-      const entries: ChangelogEntry[] = [];
-      const previous = await scripts.forceLink(at(link), entityId, token);
-      if (previous !== null && previous !== entityId) {
-        const [removed, foldedInto] = await scripts.detach(
-          at(entityKey(previous)),
-          connField,
-          recordId,
-          entityId,
-        );
-        if (removed === 1)
-          entries.push({ key: entityKey(previous), field: connField, value: null });
-        if (foldedInto !== '') {
-          entries.push({
-            key: entityKey(previous),
-            field: entityFields.retired,
-            value: foldedInto,
-          });
-        }
+      const entity = entityKey(entityId);
+      if (named.has(link) || named.has(entity)) {
+        later.push(i);
+        continue;
       }
-      let entity = entityId;
-      let primary: string | undefined;
-      for (let hop = 0; primary === undefined; hop += 1) {
-        if (hop > maxFollowHops) throw identityErrors.retireChain(entity);
-        const [state, value] = await scripts.register(at(entityKey(entity)), connField, recordId);
-        if (state === 'ok') {
-          primary = value;
-        } else {
-          entries.push({ key: entityKey(entity), field: entityFields.retired, value });
-          await redis.hset(at(link), linkFields.entity, value);
-          entity = value;
-        }
-      }
-      entries.push(linkEntry(link, entity, null), legacyDigestEntry(link, null), {
-        key: entityKey(entity),
-        field: connField,
-        value: primary,
+      named.add(link);
+      named.add(entity);
+      nowAt.push(i);
+      now.push({
+        request,
+        link,
+        connField: entityFields.conn(connectionId),
+        token: pendingToken(),
+        entries: [],
+        previous: null,
+        entity: entityId,
+        primary: undefined,
       });
-      await changelog.record(entries);
-      await scripts.hashCompareAndDelete(at(link), linkFields.pending, token);
-      return {
-        entityId: entity,
-        previousEntityId: previous !== null && previous !== entityId ? previous : null,
-        duplicateOf: primary === recordId ? null : primary,
-      };
-    },
-  );
+    }
 
+    const marked = await runRound(
+      redis,
+      now.map((l) => ({
+        command: 'forceLink',
+        key: at(l.link),
+        args: [l.request.entityId, l.token],
+      })),
+    );
+    now.forEach((l, k) => (l.previous = (marked[k] as string | null) ?? null));
+    const moved = now.filter((l) => l.previous !== null && l.previous !== l.request.entityId);
+    const detached = await runRound(
+      redis,
+      moved.map((l) => ({
+        command: 'detach',
+        key: at(entityKey(l.previous as string)),
+        args: [l.connField, l.request.recordId, l.request.entityId],
+      })),
+    );
+    moved.forEach((l, k) => {
+      const [removed, foldedInto] = detached[k] as [number, string];
+      const key = entityKey(l.previous as string);
+      if (removed === 1) l.entries.push({ key, field: l.connField, value: null });
+      if (foldedInto !== '')
+        l.entries.push({ key, field: entityFields.retired, value: foldedInto });
+    });
+
+    let open = now;
+    for (let hop = 0; open.length > 0; hop += 1) {
+      if (hop > maxFollowHops) throw identityErrors.retireChain((open[0] as Linking).entity);
+      const registered = await runRound(
+        redis,
+        open.map((l) => ({
+          command: 'register',
+          key: at(entityKey(l.entity)),
+          args: [l.connField, l.request.recordId],
+        })),
+      );
+      const folded: Linking[] = [];
+      open.forEach((l, k) => {
+        const [state, value] = registered[k] as [string, string];
+        if (state === 'ok') {
+          l.primary = value;
+          return;
+        }
+        l.entries.push({ key: entityKey(l.entity), field: entityFields.retired, value });
+        l.entity = value;
+        folded.push(l);
+      });
+      await runRound(
+        redis,
+        folded.map((l) => ({
+          command: 'hset',
+          key: at(l.link),
+          args: [linkFields.entity, l.entity],
+        })),
+      );
+      open = folded;
+    }
+
+    const entries: ChangelogEntry[] = [];
+    for (const l of now) {
+      entries.push(...l.entries, linkEntry(l.link, l.entity, null));
+      // A link that existed before may have a digest entry of an earlier version: keep it in
+      // step (a tombstone). One that did not exist has none (link hashes are never deleted, and
+      // an earlier version wrote its digest entry only beside its entity), as in `resolve.ts`.
+      if (l.previous !== null) entries.push(legacyDigestEntry(l.link, null));
+      entries.push({ key: entityKey(l.entity), field: l.connField, value: l.primary ?? null });
+    }
+    await changelog.record(entries);
+    await runRound(
+      redis,
+      now.map((l) => ({
+        command: 'hashCompareAndDelete',
+        key: at(l.link),
+        args: [linkFields.pending, l.token],
+      })),
+    );
+    now.forEach((l, k) => {
+      const { entityId, recordId } = l.request;
+      results[nowAt[k] as number] = {
+        entityId: l.entity,
+        previousEntityId: l.previous !== null && l.previous !== entityId ? l.previous : null,
+        duplicateOf: l.primary === recordId ? null : (l.primary ?? null),
+      };
+    });
+    for (const i of later) {
+      results[i] = (await linkAll([requests[i] as LinkRequest]))[0] as LinkResult;
+    }
+    return results;
+  }
+
+  const linkMany = guard('link', linkAll);
+  const link = guard(
+    'link',
+    async (object: ObjectType, entityId: string, connectionId: string, recordId: string) =>
+      (await linkAll([{ object, entityId, connectionId, recordId }]))[0] as LinkResult,
+  );
   /**
    * Makes `recordId` the entity's record on the connection in place of `goneRecordId` (a record
    * deleted there and re-created by resync-deleted), then links it. Idempotent.
@@ -231,6 +332,7 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
 
   return {
     link,
+    linkMany,
     replaceRecord,
     resolveMany,
 

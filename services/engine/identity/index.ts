@@ -11,6 +11,7 @@ export { createIdentityMap } from './identity-map.ts';
 export type {
   IdentityMap,
   IdentityMapOptions,
+  LinkRequest,
   LinkResult,
   Resolution,
   ResolveItem,
