@@ -69,7 +69,9 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
       side,
       connectionId: d.connectionId,
       commandId: cmd.commandId,
-      latencyMs: Math.max(0, at - cmd.issuedAt),
+      // From the source change behind the write (from the decision when there is none); two
+      // clocks, so never below 0.
+      latencyMs: Math.max(0, at - (cmd.sourceTs ?? cmd.issuedAt)),
       at,
       recordId: result.ok ? result.recordId : cmd.recordId,
       status: result.ok ? 'in-sync' : 'failed',

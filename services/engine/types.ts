@@ -73,6 +73,12 @@ export interface WriteCommand {
   readonly fields: Fields;
   readonly associations: readonly AssociationRef[];
   readonly issuedAt: number;
+  /**
+   * When the source change behind this write happened (its `sourceTs`), so the sink can report
+   * the latency from that change to the target's answer; null (or absent, in v1 commands) for a
+   * write no single change caused: an initial merge, resync-deleted.
+   */
+  readonly sourceTs?: number | null;
 }
 
 export type OutcomeStatus = 'in-sync' | 'failed' | 'excluded' | 'pending' | 'skipped';

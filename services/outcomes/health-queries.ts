@@ -3,9 +3,9 @@
  *
  * - health: records per status (rollup.ts says how a record's status is decided), failed and
  *   excluded records per category with the category's hint, the newest outcome's time, and
- *   `lagMs`: the write latency of the sync's newest outcome that has one — the time from the
- *   engine's decision (the write command's `issuedAt`) to the target system's answer. It does
- *   not include the capture and matching before the decision; null when nothing was written.
+ *   `lagMs`: the latency of the sync's newest outcome that has one — from the source change
+ *   (the write command's `sourceTs`; its `issuedAt` when no single change caused the write) to
+ *   the target system's answer; null when nothing was written.
  * - records: keyset pages, newest first (cursor.ts).
  * - timeline: outcomes per minute, every minute of the range present (zeros included).
  */

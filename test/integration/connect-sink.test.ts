@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DecodedEvent as Event } from '../../services/engine/events/index.ts';
 import type { WriteCommand } from '../../services/engine/types.ts';
 import type { ConformanceSystem } from '../conformance/fixture.ts';
 import { contactsSync } from '../support/engine-fixture.ts';
@@ -31,33 +32,35 @@ function create(syncId: string, email: string, entityId: string = randomUUID()):
   };
 }
 
-/** The dead letters on the topic, decoded (Kafka delivers at least once: a letter may repeat). */
-async function deadLetters(topic: string): Promise<{ key: string; category: string }[]> {
+/** Every event on the topic, decoded, read to its end (Kafka delivers at least once: one may repeat). */
+async function eventsOn(topic: string): Promise<Event[]> {
   const { kafka, codec } = pipeline.processor;
   const admin = kafka.admin();
   await admin.connect();
   const high = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
   await admin.disconnect();
   if (high === 0) return [];
-  const letters: { key: string; category: string }[] = [];
+  const events: Event[] = [];
   const reader = kafka.consumer({
     groupId: `connsink-reader-${randomUUID()}`,
     maxWaitTimeInMs: 100,
   });
   await reader.connect();
   await reader.subscribe({ topics: [topic], fromBeginning: true });
-  let read = 0;
   await reader.run({
     eachMessage: async ({ message }) => {
-      read += 1;
-      const e = await codec.decode(message.value as Buffer);
-      if (e.kind === 'dead-letter')
-        letters.push({ key: String(e.value.key), category: e.value.category });
+      events.push(await codec.decode(message.value as Buffer));
     },
   });
-  await waitFor('the dead-letter topic read to its end', () => read >= high, 30_000);
+  await waitFor('the topic read to its end', () => events.length >= high, 30_000);
   await reader.disconnect();
-  return letters;
+  return events;
+}
+
+async function deadLetters(topic: string): Promise<{ key: string; category: string }[]> {
+  return (await eventsOn(topic)).flatMap((e) =>
+    e.kind === 'dead-letter' ? [{ key: String(e.value.key), category: e.value.category }] : [],
+  );
 }
 
 describe('connect: the sink', () => {
@@ -108,5 +111,34 @@ describe('connect: the sink', () => {
     const linked = (await identity.entityRecords(good.entityId)).db;
     expect(linked).toBeDefined();
     expect((await db.rows('contacts')).get(linked ?? '')?.email).toBe('good@sink.test');
+  }, 60_000);
+
+  it('reports the latency from the source change behind a write, or from the decision', async () => {
+    const { registry, codec, topics } = pipeline.processor;
+    await registry.put(contactsSync('lag', 'db', 'other', { state: 'running' }));
+    const topic = topics.writes('db');
+    const minuteAgo = Date.now() - 60_000;
+    const fromSource = { ...create('lag', 'lag-source@sink.test'), sourceTs: minuteAgo };
+    const fromDecision = create('lag', 'lag-decision@sink.test');
+    const producer = pipeline.processor.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: await Promise.all(
+        [fromSource, fromDecision].map(async (cmd) => ({
+          key: cmd.entityId,
+          value: await codec.encode('write-command', topic, cmd),
+        })),
+      ),
+    });
+    await producer.disconnect();
+    const latencyOf = async (commandId: string) =>
+      (await eventsOn(topics.outcomes)).flatMap((e) =>
+        e.kind === 'outcome' && e.value.commandId === commandId ? [e.value] : [],
+      )[0]?.latencyMs;
+    await waitFor('both outcomes', async () => (await latencyOf(fromDecision.commandId)) != null);
+    expect(await latencyOf(fromSource.commandId)).toBeGreaterThanOrEqual(60_000);
+    expect(await latencyOf(fromDecision.commandId)).toBeLessThan(60_000);
   }, 60_000);
 });

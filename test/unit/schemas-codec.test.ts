@@ -114,6 +114,7 @@ const samples: { readonly [K in EventKind]: EventValues[K] } = {
     fields: {},
     associations: [],
     issuedAt: 1,
+    sourceTs: 0,
   },
   outcome,
   'dead-letter': {

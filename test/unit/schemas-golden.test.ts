@@ -93,8 +93,22 @@ const v1: { readonly [K in EventKind]: EventValues[K] } = {
   },
 };
 
+/** Later versions' fixtures, by kind. */
+const later: { readonly [K in EventKind]?: Readonly<Record<number, EventValues[K]>> } = {
+  'write-command': {
+    2: {
+      ...v1['write-command'],
+      commandId: 'cmd-8b20c4',
+      recordId: '7731',
+      mode: 'update',
+      issuedAt: 1767225601250,
+      sourceTs: 1767225600980,
+    },
+  },
+};
+
 const typedFixtures: Readonly<Record<string, Readonly<Record<number, unknown>>>> =
-  Object.fromEntries(eventKinds.map((kind) => [kind, { 1: v1[kind] }]));
+  Object.fromEntries(eventKinds.map((kind) => [kind, { 1: v1[kind], ...later[kind] }]));
 
 const cases = schemaNames().flatMap((name) =>
   readSchemaVersions(name).map((schema) => ({

@@ -36,6 +36,7 @@ export async function decisionMessages(
   entityId: string,
   decision: Decision,
   cause: readonly (string | number)[],
+  sourceTs: number | null = null,
 ): Promise<OutMessage[]> {
   const { sync, codec, topics, now } = ctx;
   const out: OutMessage[] = [];
@@ -76,6 +77,7 @@ export async function decisionMessages(
       fields: t.fields,
       associations: t.refs,
       issuedAt: now(),
+      sourceTs,
     });
     out.push({ topic: topics.writes(target), key: entityId, value });
   }

@@ -144,8 +144,13 @@ export function createMergeStep(deps: MergeStepDeps) {
       );
     }
 
-    async function emit(entityId: string, decision: Decision, cause: readonly (string | number)[]) {
-      out.push(...(await decisionMessages(emitCtx, entityId, decision, cause)));
+    async function emit(
+      entityId: string,
+      decision: Decision,
+      cause: readonly (string | number)[],
+      sourceTs: number | null = null,
+    ) {
+      out.push(...(await decisionMessages(emitCtx, entityId, decision, cause, sourceTs)));
     }
 
     async function pushOutcome(outcome: Outcome) {
@@ -219,7 +224,7 @@ export function createMergeStep(deps: MergeStepDeps) {
         held.push(entityId);
         return;
       }
-      await emit(entityId, decision, [ctx.partition, item.message.offset]);
+      await emit(entityId, decision, [ctx.partition, item.message.offset], change.sourceTs);
     }
 
     async function drainInitial() {
