@@ -39,6 +39,7 @@ const samples: { readonly [K in EventKind]: EventValues[K] } = {
     fields: { email: 'ada@example.com' },
     associations: [],
     issuedAt: 1_767_225_601_000,
+    sourceTs: 1_767_225_600_123,
   },
   outcome: {
     syncId: 'sync-1',
