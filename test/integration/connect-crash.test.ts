@@ -1,49 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConformanceSystem } from '../conformance/fixture.ts';
 import { contactsSync } from '../support/engine-fixture.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline-fixture.ts';
+import { killHard, spawnRole, stopRoles } from '../support/role-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
  * The `connect` process is killed with SIGKILL in the middle of a 20k-change stream from
  * PostgreSQL to MariaDB and started again: every change arrives, none is duplicated in the target.
  */
-const tandem = fileURLToPath(new URL('../../bin/tandem', import.meta.url));
 const children: ChildProcess[] = [];
 let pipeline: Pipeline | undefined;
 
 function startConnectProcess(prefix: string): ChildProcess {
-  const child = spawn(tandem, ['connect'], {
-    env: {
-      ...process.env,
-      TANDEM_TOPIC_PREFIX: prefix,
-      TANDEM_REDIS_PREFIX: prefix,
-      TANDEM_TOPIC_PARTITIONS: '3',
-      TANDEM_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const child = spawnRole('connect', {
+    TANDEM_TOPIC_PREFIX: prefix,
+    TANDEM_REDIS_PREFIX: prefix,
+    TANDEM_TOPIC_PARTITIONS: '3',
+    TANDEM_LOG_LEVEL: 'warn',
   });
   children.push(child);
   return child;
 }
 
-const exited = (c: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) resolve();
-    else c.once('exit', () => resolve());
-  });
-
 afterAll(async () => {
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
-      await exited(c);
-      clearTimeout(timer);
-    }
-  }
+  await stopRoles(children);
   await pipeline?.close();
 });
 
@@ -79,8 +61,7 @@ describe('connect crash', () => {
           60_000,
           200,
         );
-        first.kill('SIGKILL');
-        await exited(first);
+        await killHard(first);
         killed = true;
         startConnectProcess(pipeline.prefix);
       }

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -12,9 +11,9 @@ import { createTopicTable } from '../../services/kafka/table.ts';
 import { contactsSync } from '../support/engine-fixture.ts';
 import { endpoints, uniqueName } from '../support/endpoints.ts';
 import { deletePrefixKeys } from '../support/redis-keys.ts';
+import { spawnRole, stopRoles } from '../support/role-process.ts';
 import { waitFor, waitQuiet } from '../support/wait.ts';
 
-const tandem = fileURLToPath(new URL('../../bin/tandem', import.meta.url));
 const ep = endpoints();
 const prefix = uniqueName('crash');
 const topics = topicNames(prefix);
@@ -27,36 +26,18 @@ const codec = createEventCodec({ registry: new SchemaRegistry({ host: ep.schemaR
 const children: ChildProcess[] = [];
 
 function startProcessor(): ChildProcess {
-  const child = spawn(tandem, ['processor'], {
-    env: {
-      ...process.env,
-      TANDEM_TOPIC_PREFIX: prefix,
-      TANDEM_REDIS_PREFIX: prefix,
-      TANDEM_TOPIC_PARTITIONS: '4',
-      TANDEM_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const child = spawnRole('processor', {
+    TANDEM_TOPIC_PREFIX: prefix,
+    TANDEM_REDIS_PREFIX: prefix,
+    TANDEM_TOPIC_PARTITIONS: '4',
+    TANDEM_LOG_LEVEL: 'warn',
   });
   children.push(child);
   return child;
 }
 
 afterAll(async () => {
-  await Promise.all(
-    children
-      .filter((c) => c.exitCode === null && c.signalCode === null)
-      .map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
-            c.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            c.kill('SIGTERM');
-          }),
-      ),
-  );
+  await stopRoles(children);
   const redis = new Redis(ep.redisUrl);
   await deletePrefixKeys(redis, prefix);
   redis.disconnect();
