@@ -1,7 +1,7 @@
 import { startAll } from '../all/start-all.ts';
 import { startRegistry } from '../schema-registry/index.ts';
 import type { RoleContext } from './role.ts';
-import { serve } from './serve.ts';
+import { roleOptions, serve } from './serve.ts';
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -31,14 +31,9 @@ export function runAll(ctx: RoleContext): Promise<number> {
             logger: logger.child({ role: 'registry' }),
           });
       const all = await startAll({
-        brokers: config.kafkaBrokers,
-        redisUrl: config.redisUrl,
-        schemaRegistryUrl: config.schemaRegistryUrl,
+        ...roleOptions(config),
         clickhouseUrl: config.clickhouseUrl,
         clickhouseDatabase: config.clickhouseDatabase,
-        topicPrefix: config.topicPrefix,
-        redisPrefix: config.redisPrefix,
-        sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
         tokens: config.apiTokens,
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         apiPort: config.apiPort,

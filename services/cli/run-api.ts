@@ -23,7 +23,7 @@ import type { Logger } from '../log/logger.ts';
 import { createHealthQueries, ensureSchema, type HealthSource } from '../outcomes/index.ts';
 import { CliError } from './cli-error.ts';
 import type { RoleContext } from './role.ts';
-import { serve } from './serve.ts';
+import { roleOptions, serve } from './serve.ts';
 
 export interface ApiOptions {
   readonly brokers: readonly string[];
@@ -219,14 +219,9 @@ export function runApi(ctx: RoleContext): Promise<number> {
     'api',
     (config, logger) =>
       startApi({
-        brokers: config.kafkaBrokers,
-        redisUrl: config.redisUrl,
+        ...roleOptions(config),
         clickhouseUrl: config.clickhouseUrl,
         clickhouseDatabase: config.clickhouseDatabase,
-        topicPrefix: config.topicPrefix,
-        redisPrefix: config.redisPrefix,
-        schemaRegistryUrl: config.schemaRegistryUrl,
-        sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
         tokens: config.apiTokens,
         secretKey: config.secretKey,
         port: config.apiPort,

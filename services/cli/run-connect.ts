@@ -1,6 +1,6 @@
 import { startConnect } from '../connect/connect.ts';
 import type { RoleContext } from './role.ts';
-import { serve } from './serve.ts';
+import { roleOptions, serve } from './serve.ts';
 
 export function runConnect(ctx: RoleContext): Promise<number> {
   return serve(
@@ -8,12 +8,7 @@ export function runConnect(ctx: RoleContext): Promise<number> {
     'connect',
     (config, logger) =>
       startConnect({
-        brokers: config.kafkaBrokers,
-        redisUrl: config.redisUrl,
-        schemaRegistryUrl: config.schemaRegistryUrl,
-        topicPrefix: config.topicPrefix,
-        redisPrefix: config.redisPrefix,
-        sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+        ...roleOptions(config),
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         logger,
       }),

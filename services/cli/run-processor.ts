@@ -1,6 +1,6 @@
 import { startProcessor } from '../engine/processor.ts';
 import type { RoleContext } from './role.ts';
-import { serve } from './serve.ts';
+import { roleOptions, serve } from './serve.ts';
 
 export function runProcessor(ctx: RoleContext): Promise<number> {
   return serve(
@@ -8,12 +8,7 @@ export function runProcessor(ctx: RoleContext): Promise<number> {
     'processor',
     (config, logger) =>
       startProcessor({
-        brokers: config.kafkaBrokers,
-        redisUrl: config.redisUrl,
-        schemaRegistryUrl: config.schemaRegistryUrl,
-        topicPrefix: config.topicPrefix,
-        redisPrefix: config.redisPrefix,
-        sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+        ...roleOptions(config),
         logger,
       }),
     () => ({ topicPrefix: ctx.config?.topicPrefix }),

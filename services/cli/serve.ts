@@ -5,6 +5,18 @@ import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
 import { untilSignal } from './signals.ts';
 
+/** Where the engine's roles meet, from the configuration: brokers, Redis, registry, names. */
+export function roleOptions(config: TandemConfig) {
+  return {
+    brokers: config.kafkaBrokers,
+    redisUrl: config.redisUrl,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    topicPrefix: config.topicPrefix,
+    redisPrefix: config.redisPrefix,
+    sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+  };
+}
+
 /** A started role: closed once, on the first SIGINT or SIGTERM. */
 export interface Served {
   close(): Promise<void>;
