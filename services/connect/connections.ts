@@ -33,11 +33,11 @@ export interface ConnectionStatus {
  * The connections every instance sees: rows `connection/<id>` of the config table (the compacted
  * config topic, read to the end at start), beside the syncs' rows. The values at the connector
  * spec's secret paths are stored encrypted (AES-256-GCM, bound to the connection id and path);
- * `get`, `list` and `onChange` give them decrypted, for use; `masked*` give them as "***".
+ * `get` gives them decrypted, for use; `masked*` give them as "***"; `ids` and `onChange` give
+ * only ids, so one connection that cannot be decrypted never stops the others from being read.
  */
 export interface ConnectionRegistry {
   get(id: string): ConnectionRecord | undefined;
-  list(): ConnectionRecord[];
   /** The ids of the stored connections, without decrypting anything. */
   ids(): string[];
   put(connection: ConnectionRecord): Promise<void>;
@@ -94,7 +94,6 @@ export function createConnectionRegistry(
   const rows = () => [...table.entries()].filter(([key]) => key.startsWith(prefix));
   return {
     get: (id) => open(table.get(prefix + id)),
-    list: () => rows().map(([, value]) => open(value) as ConnectionRecord),
     ids: () => rows().map(([key]) => key.slice(prefix.length)),
     masked: (id) => mask(table.get(prefix + id)),
     maskedList: () => rows().map(([, value]) => mask(value) as ConnectionRecord),

@@ -44,7 +44,7 @@ describe('connection credentials at rest', () => {
     expect(raw).not.toContain('pat-secret-1');
     expect(JSON.parse(raw).config.token).toMatch(/^enc:v1:/);
     expect(registry.get('c1')).toEqual(hubspot);
-    expect(registry.list()).toEqual([hubspot]);
+    expect(registry.ids().map((id) => registry.get(id))).toEqual([hubspot]);
   });
 
   it('encrypts the same value differently each time', async () => {
