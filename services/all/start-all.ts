@@ -86,14 +86,9 @@ export async function startAll(options: AllOptions): Promise<All> {
     });
     closers.push(() => connect.close());
     const api = await startApi({
-      brokers: options.brokers,
-      redisUrl: options.redisUrl,
+      ...common,
       clickhouseUrl: options.clickhouseUrl,
       clickhouseDatabase: options.clickhouseDatabase,
-      topicPrefix: options.topicPrefix,
-      redisPrefix: options.redisPrefix,
-      sizing: options.sizing,
-      configTable,
       tokens: options.tokens,
       ...(options.secretKey === undefined ? {} : { secretKey: options.secretKey }),
       port: options.apiPort,
