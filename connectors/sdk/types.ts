@@ -79,6 +79,13 @@ export type WriteResult =
       readonly recordId: string;
       /** True when a create made a new record (false: replayed, or matched an existing one). */
       readonly created: boolean;
+      /** The command had been applied before (a redelivery): nothing was written this time. */
+      readonly replayed?: boolean;
+      /**
+       * Fields of an update left as they were because the target held a value newer than the
+       * one the write was based on (see `SinkCommand.expected` and `guardUpdate`).
+       */
+      readonly kept?: readonly string[];
     }
   | {
       readonly commandId: string;
@@ -87,10 +94,16 @@ export type WriteResult =
       readonly message: string;
     };
 
-/** A write command as a connector receives it: creates already checked against the identity map. */
+/**
+ * A write command as a connector receives it: creates already checked against the identity map.
+ * Every connector makes each command's effect happen once, however often it is delivered: a
+ * command applied before changes nothing (`replayed`), and an update writes a field only while
+ * the target still holds one of the values the engine based it on (`expected`, checked with
+ * `guardUpdate`), so neither a redelivered nor a late write overwrites a newer edit.
+ */
 export type SinkCommand = Pick<
   WriteCommand,
-  'commandId' | 'entityId' | 'object' | 'recordId' | 'mode' | 'fields' | 'associations'
+  'commandId' | 'entityId' | 'object' | 'recordId' | 'mode' | 'fields' | 'associations' | 'expected'
 >;
 
 export interface SessionContext {

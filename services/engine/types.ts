@@ -79,7 +79,18 @@ export interface WriteCommand {
    * write no single change caused: an initial merge, resync-deleted.
    */
   readonly sourceTs?: number | null;
+  /**
+   * Updates only (v3): by target field, the values the engine based the write on — what the
+   * target held and the values of the writes to it still in flight. A sink writes a field only
+   * while the target holds one of them: any other value is an edit newer than the decision,
+   * already on its way through the pipeline, and is kept. A field not named is written as it is;
+   * null or absent means no condition (creates, deletes, older commands).
+   */
+  readonly expected?: Expected | null;
 }
+
+/** Target field → the values a conditional update may overwrite (see `WriteCommand.expected`). */
+export type Expected = Readonly<Record<string, readonly (string | null)[]>>;
 
 export type OutcomeStatus = 'in-sync' | 'failed' | 'excluded' | 'pending' | 'skipped';
 

@@ -111,12 +111,16 @@ describe('the event schemas under schemas/', () => {
         expect(branches[0], `${record}.${String(field.name)}`).toBe('null');
         expect(field.default, `${record}.${String(field.name)}`).toBeNull();
       }
-      // The map values of `fields` are the one union that is not a record field.
-      const mapUnions = typeNodes(json).filter(
-        (n) => n !== null && typeof n === 'object' && !Array.isArray(n) && n.type === 'map',
-      );
-      for (const map of mapUnions) {
-        expect((map as { values: Json }).values).toEqual(['null', 'string']);
+      // Unions that are not a record field: the values of `fields` and the items of
+      // `expected`'s lists, both nullable strings.
+      const nested = typeNodes(json).flatMap((n) => {
+        if (n === null || typeof n !== 'object' || Array.isArray(n)) return [];
+        if (n.type === 'map') return [(n as { values: Json }).values];
+        if (n.type === 'array') return [(n as { items: Json }).items];
+        return [];
+      });
+      for (const inner of nested.filter((t) => Array.isArray(t))) {
+        expect(inner).toEqual(['null', 'string']);
       }
     });
   });

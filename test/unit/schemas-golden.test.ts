@@ -104,6 +104,15 @@ const later: { readonly [K in EventKind]?: Readonly<Record<number, EventValues[K
       issuedAt: 1767225601250,
       sourceTs: 1767225600980,
     },
+    3: {
+      ...v1['write-command'],
+      commandId: 'cmd-93a0d1',
+      recordId: '7731',
+      mode: 'update',
+      issuedAt: 1767225601250,
+      sourceTs: 1767225600980,
+      expected: { dealname: ['Renewal 2025', null], amount: ['12000.00'] },
+    },
   },
 };
 
