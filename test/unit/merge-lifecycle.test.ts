@@ -152,7 +152,13 @@ describe('the initial sync', () => {
     });
     const d = decide(sync, onlyB.state, change('a', { email: 'x@a', city: 'Oslo' }), live);
     expect(d.writes).toEqual([
-      { side: 'b', mode: 'update', recordId: 'b-1', fields: { town: 'Oslo' } },
+      {
+        side: 'b',
+        mode: 'update',
+        recordId: 'b-1',
+        fields: { town: 'Oslo' },
+        expected: { town: ['Bergen'] },
+      },
     ]);
   });
 
@@ -215,7 +221,13 @@ describe('an initial sync run again (stop, edits while off, start)', () => {
     const sync = syncOf();
     const d = rerun(sync, a, b, {}, { town: 'Bergen' });
     expect(d.writes).toEqual([
-      { side: 'a', mode: 'update', recordId: 'a-1', fields: { city: 'Bergen' } },
+      {
+        side: 'a',
+        mode: 'update',
+        recordId: 'a-1',
+        fields: { city: 'Bergen' },
+        expected: { city: ['Oslo'] },
+      },
     ]);
     expect(settle(sync, d).a.values).toEqual({ email: 'x@a', city: 'Bergen', phone: '1' });
   });
@@ -409,7 +421,13 @@ describe('deletes', () => {
     const back = decide(sync, deleted.state, change('b', { mail: 'x@a', town: 'Bergen' }), live);
     expect(back.state.b.deleted).toBe(false);
     expect(back.writes).toEqual([
-      { side: 'b', mode: 'update', recordId: 'b-1', fields: { town: 'Oslo' } },
+      {
+        side: 'b',
+        mode: 'update',
+        recordId: 'b-1',
+        fields: { town: 'Oslo' },
+        expected: { town: ['Bergen'] },
+      },
     ]);
   });
 });

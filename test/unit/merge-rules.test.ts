@@ -97,7 +97,13 @@ describe('a change without conflict', () => {
     const base = synced(sync, { email: 'x@a', phone: '1' }, { mail: 'x@a', tel: '1' });
     const d = decide(sync, base, change('a', { email: 'y@a', phone: '2' }), { phase: 'live' });
     expect(d.writes).toEqual([
-      { side: 'b', mode: 'update', recordId: 'b-1', fields: { mail: 'y@a', tel: '2' } },
+      {
+        side: 'b',
+        mode: 'update',
+        recordId: 'b-1',
+        fields: { mail: 'y@a', tel: '2' },
+        expected: { mail: ['x@a'], tel: ['1'] },
+      },
     ]);
     expect(d.outcomes).toEqual([{ side: 'b', status: 'pending', category: null, message: null }]);
   });
@@ -107,7 +113,13 @@ describe('a change without conflict', () => {
     const base = synced(sync, { email: 'x@a', phone: '1' }, { mail: 'x@a', tel: '1' });
     const d = decide(sync, base, change('a', { phone: '2' }), { phase: 'live' });
     expect(d.writes).toEqual([
-      { side: 'b', mode: 'update', recordId: 'b-1', fields: { tel: '2' } },
+      {
+        side: 'b',
+        mode: 'update',
+        recordId: 'b-1',
+        fields: { tel: '2' },
+        expected: { tel: ['1'] },
+      },
     ]);
   });
 
@@ -302,7 +314,13 @@ describe('echoes of our own writes', () => {
     // b's user edits the phone before our email lands: b still shows the old email.
     const stale = decide(sync, d.state, change('b', { mail: 'x@a', tel: '2' }), { phase: 'live' });
     expect(stale.writes).toEqual([
-      { side: 'a', mode: 'update', recordId: 'a-1', fields: { phone: '2' } },
+      {
+        side: 'a',
+        mode: 'update',
+        recordId: 'a-1',
+        fields: { phone: '2' },
+        expected: { phone: ['1'] },
+      },
     ]);
     expect(stale.outcomes.some((o) => o.category === 'conflict')).toBe(false);
   });
@@ -314,7 +332,13 @@ describe('echoes of our own writes', () => {
     const polled = { ...change('b', { mail: 'x@a', tel: '1' }), asOf: 'read' as const };
     const again = decide(sync, d.state, polled, { phase: 'live' });
     expect(again.writes).toEqual([
-      { side: 'b', mode: 'update', recordId: 'b-1', fields: { mail: 'y@a' } },
+      {
+        side: 'b',
+        mode: 'update',
+        recordId: 'b-1',
+        fields: { mail: 'y@a' },
+        expected: { mail: ['x@a', 'y@a'] },
+      },
     ]);
   });
 });

@@ -115,6 +115,7 @@ const samples: { readonly [K in EventKind]: EventValues[K] } = {
     associations: [],
     issuedAt: 1,
     sourceTs: 0,
+    expected: { mail: ['x@a', null] },
   },
   outcome,
   'dead-letter': {

@@ -78,6 +78,7 @@ export async function decisionMessages(
       associations: t.refs,
       issuedAt: now(),
       sourceTs,
+      expected: w.expected ?? null,
     });
     out.push({ topic: topics.writes(target), key: entityId, value });
   }

@@ -108,6 +108,12 @@ export interface WriteIntent {
   readonly recordId: string | null;
   /** Target side's field names → values. */
   readonly fields: Fields;
+  /**
+   * Updates: by target field, the values the side may hold for the write to apply (it last
+   * showed them, or they are in flight); a sink keeps a field holding anything else, a newer
+   * edit. Absent where the side's value is not known.
+   */
+  readonly expected?: Readonly<Record<string, readonly Value[]>>;
 }
 
 export interface OutcomeIntent {
