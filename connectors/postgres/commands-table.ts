@@ -1,12 +1,23 @@
 import type pg from 'pg';
 import { qualified } from './names.ts';
 
+/** How long applied commands are remembered: longer than any redelivery can come late. */
+const keepDays = 30;
+/** Old entries are pruned at most this often per session. */
+const pruneEveryMs = 60 * 60 * 1000;
+
 /**
- * `<schema>._tandem_commands`: the record each create command made (or matched), written in the
- * transaction of the insert, so a replayed create finds its record instead of inserting again.
+ * `<schema>._tandem_commands`, the ledger of applied commands: every create, update and delete a
+ * sink applies is recorded here in the transaction of its effect (with the record it made,
+ * matched, updated or deleted), so a command delivered again — Kafka delivers at least once, and
+ * a `connect` killed after a write and before its offset commit replays it — finds its entry and
+ * changes nothing. Entries older than 30 days are pruned (at most once an hour): a write command
+ * is never redelivered that late unless the write topics keep data longer than that and a sink
+ * lags that far behind.
  */
 export function commandsTable(schema: string) {
   const table = qualified(schema, '_tandem_commands');
+  let prunedAt = 0;
   return {
     async ensure(db: pg.Pool | pg.PoolClient): Promise<void> {
       await db.query(
@@ -36,6 +47,12 @@ export function commandsTable(schema: string) {
          ON CONFLICT (command_id) DO NOTHING`,
         [entries.map((e) => e.commandId), entries.map((e) => e.recordId)],
       );
+    },
+    /** Forgets entries older than the redelivery horizon, at most once an hour. */
+    async prune(db: pg.Pool | pg.PoolClient, now = Date.now()): Promise<void> {
+      if (now - prunedAt < pruneEveryMs) return;
+      prunedAt = now;
+      await db.query(`DELETE FROM ${table} WHERE at < now() - interval '${keepDays} days'`);
     },
   };
 }

@@ -78,27 +78,17 @@ async function matchRecords(
 }
 
 /**
- * Creates, exactly once per command id: a command already in the commands table returns its
- * record (created: false); one whose match key finds a record updates it (created: false); the
- * rest are inserted. Both of the latter are recorded in the same transaction.
+ * Creates (commands not applied before: the caller looked them up in the ledger): one whose
+ * match key finds a record updates it (created: false); the rest are inserted. Both are recorded
+ * in the ledger in the same transaction.
  */
 export async function createRecords(
   db: pg.PoolClient,
   model: TableModel,
   commands: CommandsTable,
-  plans: readonly PlannedCommand[],
+  fresh: readonly PlannedCommand[],
   out: Results,
 ): Promise<void> {
-  const replayed = await commands.lookup(
-    db,
-    plans.map((p) => p.command.commandId),
-  );
-  const fresh: PlannedCommand[] = [];
-  for (const p of plans) {
-    const id = replayed.get(p.command.commandId);
-    if (id === undefined) fresh.push(p);
-    else out.set(p.index, ok(p, id, false));
-  }
   const matched = await matchRecords(db, model, fresh);
   const updates: Target[] = [];
   const inserts: PlannedCommand[] = [];

@@ -8,6 +8,7 @@ import { failedResult } from './write-failure.ts';
 import { planCommand, splitRuns, type PlannedCommand, type Run } from './write-plan.ts';
 import { createRecords, ok, updateRecords, type Results } from './write-records.ts';
 import { deleteQuery } from './write-sql.ts';
+import { guardCommands } from './write-guard.ts';
 
 async function applyRun(
   db: pg.PoolClient,
@@ -66,9 +67,22 @@ async function applyWithFallback(
   for (const [index, result] of staged) out.set(index, result);
 }
 
+/** The applied commands' ledger entries of the updates and deletes among `plans`. */
+function appliedEntries(plans: readonly PlannedCommand[], out: Results) {
+  return plans.flatMap((p) => {
+    const result = out.get(p.index);
+    return p.mode !== 'create' && result?.ok
+      ? [{ commandId: p.command.commandId, recordId: result.recordId }]
+      : [];
+  });
+}
+
 /**
  * Applies a batch of commands in one transaction and returns a result per command, in order.
- * Throws (after rolling back) only when the batch as a whole failed.
+ * Exactly once per command id: a command found in the ledger is answered without writing
+ * (`replayed`), and every command applied is recorded there in the same transaction. Conditional
+ * updates write only the fields whose target still holds a value they were based on (`kept`
+ * names the others). Throws (after rolling back) only when the batch as a whole failed.
  */
 export async function writeBatch(
   pool: pg.Pool,
@@ -77,20 +91,56 @@ export async function writeBatch(
   batch: readonly SinkCommand[],
 ): Promise<WriteResult[]> {
   const out: Results = new Map();
-  const plans: PlannedCommand[] = [];
+  const valid: { index: number; command: SinkCommand }[] = [];
   for (const [index, command] of batch.entries()) {
     const planned = planCommand(model, command, index);
-    if (planned.ok) plans.push(planned.plan);
+    if (planned.ok) valid.push({ index, command });
     else out.set(index, planned.result);
   }
-  if (plans.length > 0) {
+  if (valid.length > 0) {
     let db: pg.PoolClient | undefined;
     let broken = false;
     try {
       db = await pool.connect();
       await db.query('BEGIN');
+      const applied = await commands.lookup(
+        db,
+        valid.map((v) => v.command.commandId),
+      );
+      const fresh = valid.filter(({ index, command }) => {
+        const recordId = applied.get(command.commandId);
+        if (recordId === undefined) return true;
+        out.set(index, {
+          commandId: command.commandId,
+          ok: true,
+          recordId,
+          created: false,
+          replayed: true,
+        });
+        return false;
+      });
+      const guarded = await guardCommands(
+        db,
+        model,
+        fresh.map((f) => f.command),
+      );
+      const kept = new Map<number, readonly string[]>();
+      const plans: PlannedCommand[] = [];
+      for (const [k, { index }] of fresh.entries()) {
+        const g = guarded[k];
+        if (!g) continue;
+        if (g.kept.length > 0) kept.set(index, g.kept);
+        const planned = planCommand(model, g.command, index);
+        if (planned.ok) plans.push(planned.plan);
+        else out.set(index, planned.result);
+      }
       for (const run of splitRuns(plans)) await applyWithFallback(db, model, commands, run, out);
+      await commands.record(db, appliedEntries(plans, out));
       await db.query('COMMIT');
+      for (const [index, names] of kept) {
+        const result = out.get(index);
+        if (result?.ok) out.set(index, { ...result, kept: names });
+      }
     } catch (error) {
       broken = sqlState(error) === undefined;
       if (!broken) await db?.query('ROLLBACK').catch(() => undefined);
@@ -103,6 +153,7 @@ export async function writeBatch(
     } finally {
       db?.release(broken);
     }
+    await commands.prune(pool).catch(() => undefined);
   }
   return batch.map(
     (command, index) =>
