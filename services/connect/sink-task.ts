@@ -23,6 +23,19 @@ interface Prepared {
   readonly existing: string | undefined;
 }
 
+/**
+ * What an update that kept some of its fields (the target held newer values) reports: in sync as
+ * far as this write goes, with the kept fields named — the newer values are on their way through
+ * the pipeline and the merge decides them.
+ */
+function keptNote(kept: readonly string[] | undefined): Pick<Outcome, 'category' | 'message'> {
+  if (!kept || kept.length === 0) return { category: null, message: null };
+  return {
+    category: 'conflict',
+    message: `kept the newer value the target holds for ${kept.join(', ')}; the merge decides it`,
+  };
+}
+
 export interface SinkTaskDeps {
   readonly connectionId: string;
   readonly connector: Connector<unknown, unknown>;
@@ -75,8 +88,9 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
       at,
       recordId: result.ok ? result.recordId : cmd.recordId,
       status: result.ok ? 'in-sync' : 'failed',
-      category: result.ok ? null : result.error.category,
-      message: result.ok ? null : result.message,
+      ...(result.ok
+        ? keptNote(result.kept)
+        : { category: result.error.category, message: result.message }),
     };
   }
 
