@@ -5,6 +5,7 @@ import type { WriteCommand } from '../../services/engine/types.ts';
 import type { ConformanceSystem } from '../conformance/fixture.ts';
 import { contactsSync } from '../support/engine-fixture.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline-fixture.ts';
+import { eventsOn as readTopic } from '../support/topic-events.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** The sink task on a real PostgreSQL table: commands in, rows and outcomes out. */
@@ -32,29 +33,8 @@ function create(syncId: string, email: string, entityId: string = randomUUID()):
   };
 }
 
-/** Every event on the topic, decoded, read to its end (Kafka delivers at least once: one may repeat). */
-async function eventsOn(topic: string): Promise<Event[]> {
-  const { kafka, codec } = pipeline.processor;
-  const admin = kafka.admin();
-  await admin.connect();
-  const high = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  await admin.disconnect();
-  if (high === 0) return [];
-  const events: Event[] = [];
-  const reader = kafka.consumer({
-    groupId: `connsink-reader-${randomUUID()}`,
-    maxWaitTimeInMs: 100,
-  });
-  await reader.connect();
-  await reader.subscribe({ topics: [topic], fromBeginning: true });
-  await reader.run({
-    eachMessage: async ({ message }) => {
-      events.push(await codec.decode(message.value as Buffer));
-    },
-  });
-  await waitFor('the topic read to its end', () => events.length >= high, 30_000);
-  await reader.disconnect();
-  return events;
+function eventsOn(topic: string): Promise<Event[]> {
+  return readTopic(pipeline.processor.kafka, pipeline.processor.codec, topic);
 }
 
 async function deadLetters(topic: string): Promise<{ key: string; category: string }[]> {
