@@ -4,6 +4,7 @@ import { ConnectorError, configError } from '../sdk/errors.ts';
 import type { ConnectorSession, SessionContext } from '../sdk/types.ts';
 import { openBinlogStream } from './binlog-stream.ts';
 import { checkConnection } from './check.ts';
+import { ensureLedger, ledgerPruner, pruneLedger } from './ledger.ts';
 import { createPool, serverInfo, type ServerInfo } from './pool.ts';
 import { makePosition, type MysqlPosition } from './position.ts';
 import { configuredObjects, loadModels } from './schema-load.ts';
@@ -12,7 +13,6 @@ import { serverIdOf, type MysqlConfig } from './spec.ts';
 import { writeTag } from './sql.ts';
 import type { TableModel } from './table-model.ts';
 import { writeBatch } from './write.ts';
-import { createCommandsTableSql } from './write-sql.ts';
 
 /** Memoizes an async load; a failed load is retried on the next call. */
 function lazy<T>(load: () => Promise<T>): { get: () => Promise<T>; reset: () => void } {
@@ -42,9 +42,9 @@ export function openSession(
   const pool: Pool = createPool(config, context.logger);
   const server = lazy(() => serverInfo(pool));
   const models = lazy(() => loadModels(pool, config));
-  const commandsTable = lazy(async () => {
-    await pool.query(createCommandsTableSql(config.database));
-  });
+  /** The command ledger, made or upgraded once; whether its old rows can be pruned. */
+  const ledger = lazy(() => ensureLedger(pool, config.database, context.logger));
+  const pruner = ledgerPruner(() => pruneLedger(pool, config.database), context.logger);
   /** The open streams' replica ids and how to close them. */
   const streams = new Map<object, number>();
   const closers = new Map<object, () => Promise<void>>();
@@ -123,11 +123,19 @@ export function openSession(
       if (commands.length === 0) return [];
       const model = await modelOf(object);
       const info: ServerInfo = await server.get();
-      await commandsTable.get();
-      return writeBatch(pool, { database: config.database, model, tag, server: info }, commands);
+      const prunable = await ledger.get();
+      const results = await writeBatch(
+        pool,
+        { database: config.database, model, tag, server: info },
+        commands,
+      );
+      // Old ledger rows go at most once an hour, in the background (see ledger.ts).
+      if (prunable) pruner.maybePrune();
+      return results;
     },
     async close() {
       await Promise.all([...closers.values()].map((close) => close()));
+      await pruner.settle();
       await pool.end().catch(() => undefined);
     },
   };

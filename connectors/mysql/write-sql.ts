@@ -7,12 +7,45 @@ import type { Column, TableModel } from './table-model.ts';
  */
 export const commandsTable = '_tandem_commands';
 
+/** The index pruning finds old ledger rows by. */
+export const commandsAtIndex = 'tandem_commands_at';
+
+/**
+ * The command ledger: a row per command applied (create, update, delete), written in the
+ * transaction of its effect, so a redelivered command is answered from it and changes nothing.
+ * `at` orders rows for pruning (see `ledger.ts`).
+ */
 export function createCommandsTableSql(database: string): string {
   return `CREATE TABLE IF NOT EXISTS ${tableRef(database, commandsTable)} (
   command_id varchar(191) NOT NULL PRIMARY KEY,
   record_id varchar(191) NOT NULL,
-  at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP
+  at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  KEY ${ident(commandsAtIndex)} (at)
 )`;
+}
+
+/** Whether the ledger has its `at` column and an index led by it (parameters: database twice). */
+export function ledgerShapeSql(): string {
+  const where = `TABLE_SCHEMA = ? AND TABLE_NAME = '${commandsTable}' AND COLUMN_NAME = 'at'`;
+  return `SELECT (SELECT COUNT(*) FROM information_schema.COLUMNS WHERE ${where}) AS hasAt, (SELECT COUNT(*) FROM information_schema.STATISTICS WHERE ${where} AND SEQ_IN_INDEX = 1) AS hasIndex`;
+}
+
+/** The ALTER that brings a ledger made by an older version to today's shape (null: none needed). */
+export function upgradeLedgerSql(
+  database: string,
+  shape: { readonly hasAt: boolean; readonly hasIndex: boolean },
+): string | null {
+  const changes = [
+    ...(shape.hasAt ? [] : ['ADD COLUMN at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP']),
+    ...(shape.hasIndex ? [] : [`ADD INDEX ${ident(commandsAtIndex)} (at)`]),
+  ];
+  if (changes.length === 0) return null;
+  return `ALTER TABLE ${tableRef(database, commandsTable)} ${changes.join(', ')}`;
+}
+
+/** Deletes at most `limit` ledger rows older than `days` days, through the index on `at`. */
+export function pruneCommandsSql(database: string, days: number, limit: number): string {
+  return `DELETE FROM ${tableRef(database, commandsTable)} WHERE at < CURRENT_TIMESTAMP - INTERVAL ${Math.trunc(days)} DAY LIMIT ${Math.trunc(limit)}`;
 }
 
 export function lookupCommandsSql(database: string, n: number): string {
@@ -44,6 +77,16 @@ export function useIndexToMatch(column: Column): boolean {
 export function existingSql(database: string, model: TableModel, n: number): string {
   const pk = ident(model.pk.name);
   return `SELECT ${pk} AS id FROM ${tableRef(database, model.table)} WHERE ${pk} IN (${marks(n)}) FOR UPDATE`;
+}
+
+/**
+ * The whole rows of n record ids (every column, as a snapshot page reads them), locking them for
+ * the updates that follow: what conditional updates compare with.
+ */
+export function currentRowsSql(database: string, model: TableModel, n: number): string {
+  const columns = model.columns.map((c) => ident(c.name)).join(', ');
+  const pk = ident(model.pk.name);
+  return `SELECT ${columns} FROM ${tableRef(database, model.table)} WHERE ${pk} IN (${marks(n)}) FOR UPDATE`;
 }
 
 /** A multi-row INSERT; with `returning`, MariaDB's RETURNING gives each row's key in order. */
