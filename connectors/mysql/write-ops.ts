@@ -1,10 +1,12 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import type { Fields } from '../../services/engine/types.ts';
 import { isTransient } from './errors.ts';
 import type { ServerInfo } from './pool.ts';
-import type { Column, TableModel } from './table-model.ts';
+import { toRecord, type Column, type TableModel } from './table-model.ts';
 import { keyParam, toFieldValue, type Param } from './values.ts';
 import type { Assignments, MatchKey } from './write-plan.ts';
 import {
+  currentRowsSql,
   deleteSql,
   existingSql,
   insertSql,
@@ -53,7 +55,7 @@ async function rows<T>(tx: WriteTx, sql: string, params: readonly Param[]): Prom
 const idOf = (tx: WriteTx, value: unknown) => toFieldValue(value, tx.model.pk) ?? '';
 const key = (tx: WriteTx, recordId: string) => keyParam(recordId, tx.model.pk);
 
-/** The record ids earlier runs of these command ids created, by command id. */
+/** The record ids earlier runs of these command ids wrote (created, updated, deleted), by id. */
 export async function lookupCommands(tx: WriteTx, ids: readonly string[]) {
   const found = new Map<string, string>();
   if (ids.length === 0) return found;
@@ -88,15 +90,39 @@ export async function findMatches(tx: WriteTx, keys: readonly MatchKey[]) {
   return found;
 }
 
-export async function existing(tx: WriteTx, recordIds: readonly string[]): Promise<Set<string>> {
-  if (recordIds.length === 0) return new Set();
-  const sql = existingSql(tx.database, tx.model, recordIds.length);
-  const found = await rows<{ id: unknown }>(
-    tx,
-    sql,
-    recordIds.map((id) => key(tx, id)),
-  );
-  return new Set(found.map((r) => idOf(tx, r.id)));
+/** The records of a batch's updates, locked: which exist, and (when asked) their field values. */
+export interface Locked {
+  readonly present: ReadonlySet<string>;
+  /** By record id, the fields as a snapshot reads them; empty unless `withValues`. */
+  readonly values: ReadonlyMap<string, Fields>;
+}
+
+/**
+ * Locks the records (`SELECT … FOR UPDATE`, one query): the ids alone, or with `withValues` the
+ * whole rows, converted to field values by `toRecord` as snapshots and the binlog convert them,
+ * so a conditional update compares the same representation the engine saw.
+ */
+export async function lockRecords(
+  tx: WriteTx,
+  recordIds: readonly string[],
+  withValues: boolean,
+): Promise<Locked> {
+  const present = new Set<string>();
+  const values = new Map<string, Fields>();
+  if (recordIds.length === 0) return { present, values };
+  const keys = recordIds.map((id) => key(tx, id));
+  if (!withValues) {
+    const sql = existingSql(tx.database, tx.model, recordIds.length);
+    for (const r of await rows<{ id: unknown }>(tx, sql, keys)) present.add(idOf(tx, r.id));
+    return { present, values };
+  }
+  const sql = currentRowsSql(tx.database, tx.model, recordIds.length);
+  for (const row of await rows<Record<string, unknown>>(tx, sql, keys)) {
+    const record = toRecord(tx.model, row, 'snapshot', 0);
+    present.add(record.recordId);
+    values.set(record.recordId, record.fields);
+  }
+  return { present, values };
 }
 
 /** Whether one multi-row INSERT can tell each row's new id. */

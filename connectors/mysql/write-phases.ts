@@ -1,15 +1,17 @@
 import { classification, messageOf } from '../sdk/errors.ts';
-import type { WriteResult } from '../sdk/types.ts';
+import { isConditional } from '../sdk/guard.ts';
+import type { SinkCommand, WriteResult } from '../sdk/types.ts';
 import { classifyError } from './errors.ts';
 import type { TableModel } from './table-model.ts';
+import { guardUpdates } from './write-guard.ts';
 import { groupBySet, type Assignments, type MatchKey } from './write-plan.ts';
 import {
   canInsertMany,
   deleteRows,
   eachOrAll,
-  existing,
   findMatches,
   insertRows,
+  lockRecords,
   updateRows,
   type WriteTx,
 } from './write-ops.ts';
@@ -21,6 +23,7 @@ export interface Create {
   readonly commandId: string;
   readonly set: Assignments;
   readonly match: MatchKey | null;
+  readonly command: SinkCommand;
 }
 export interface Update {
   readonly at: number;
@@ -28,8 +31,9 @@ export interface Update {
   readonly recordId: string;
   readonly set: Assignments;
   readonly key: string;
-  /** A create that matched an existing record: its result is recorded for replays. */
+  /** A create that matched an existing record (never conditional). */
   readonly fromCreate: boolean;
+  readonly command: SinkCommand;
 }
 export interface Delete {
   readonly at: number;
@@ -37,10 +41,13 @@ export interface Delete {
   readonly recordId: string;
 }
 
-/** What a batch has done so far: a result per command, and the creates to record. */
+/**
+ * What a batch has done so far: a result per command, and the commands applied, to record in
+ * the ledger (`_tandem_commands`) in the same transaction.
+ */
 export interface BatchState {
   readonly results: (WriteResult | undefined)[];
-  readonly created: [commandId: string, recordId: string][];
+  readonly applied: [commandId: string, recordId: string][];
 }
 
 /** A failure of one record, naming the catalog field where the server named a column. */
@@ -56,8 +63,15 @@ export function failure(model: TableModel, commandId: string, error: unknown): W
   return { commandId, ok: false, error: error_, message: messageOf(error) };
 }
 
-function ok(commandId: string, recordId: string, created: boolean): WriteResult {
-  return { commandId, ok: true, recordId, created };
+function ok(
+  commandId: string,
+  recordId: string,
+  created: boolean,
+  kept: readonly string[] = [],
+): WriteResult {
+  return kept.length > 0
+    ? { commandId, ok: true, recordId, created, kept }
+    : { commandId, ok: true, recordId, created };
 }
 
 const matchId = (m: MatchKey) => `${m.column.name}\u0000${m.key}`;
@@ -108,7 +122,7 @@ export async function applyCreates(
           const c = run[i] as Create;
           if (!o.ok) return void (state.results[c.at] = failure(tx.model, c.commandId, o.error));
           state.results[c.at] = ok(c.commandId, o.value, true);
-          state.created.push([c.commandId, o.value]);
+          state.applied.push([c.commandId, o.value]);
         });
       }
     }
@@ -117,17 +131,29 @@ export async function applyCreates(
   return matched;
 }
 
-/** Updates existing records in command order; a record that is gone fails as `deleted`. */
+/**
+ * Updates existing records in command order; a record that is gone fails as `deleted`. The
+ * records are locked (`SELECT … FOR UPDATE`, one query); when a conditional update is among them
+ * the same query reads their rows, and each conditional update writes only the fields
+ * `guardUpdate` lets through (the rest answer as `kept`). An update left with nothing to write
+ * writes nothing but is answered and recorded like any other. Statements group updates by the
+ * columns they actually write.
+ */
 export async function applyUpdates(
   tx: WriteTx,
   state: BatchState,
   updates: readonly Update[],
 ): Promise<void> {
-  const present = await existing(tx, [...new Set(updates.map((u) => u.recordId))]);
+  const ids = [...new Set(updates.map((u) => u.recordId))];
+  const locked = await lockRecords(
+    tx,
+    ids,
+    updates.some((u) => isConditional(u.command)),
+  );
   const live = [...updates]
     .sort((a, b) => a.at - b.at)
     .filter((u) => {
-      if (present.has(u.recordId)) return true;
+      if (locked.present.has(u.recordId)) return true;
       state.results[u.at] = {
         commandId: u.commandId,
         ok: false,
@@ -136,7 +162,14 @@ export async function applyUpdates(
       };
       return false;
     });
-  for (const group of groupBySet(live, maxRun)) {
+  const keptAt = new Map<number, readonly string[]>();
+  const writes: Update[] = [];
+  for (const { update, kept } of guardUpdates(tx.model, live, locked.values)) {
+    if (kept.length > 0) keptAt.set(update.at, kept);
+    if (update.set.columns.length > 0) writes.push(update);
+    else applied(state, update, kept);
+  }
+  for (const group of groupBySet(writes, maxRun)) {
     const outcomes = await eachOrAll(tx, group, async (items) => {
       await updateRows(tx, items);
       return items.map((i) => i.recordId);
@@ -144,10 +177,14 @@ export async function applyUpdates(
     outcomes.forEach((o, i) => {
       const u = group[i] as Update;
       if (!o.ok) return void (state.results[u.at] = failure(tx.model, u.commandId, o.error));
-      state.results[u.at] = ok(u.commandId, u.recordId, false);
-      if (u.fromCreate) state.created.push([u.commandId, u.recordId]);
+      applied(state, u, keptAt.get(u.at));
     });
   }
+}
+
+function applied(state: BatchState, u: Update, kept: readonly string[] = []): void {
+  state.results[u.at] = ok(u.commandId, u.recordId, false, kept);
+  state.applied.push([u.commandId, u.recordId]);
 }
 
 /** Deletes records; deleting one that is already gone succeeds. */
@@ -167,9 +204,9 @@ export async function applyDeletes(
     });
     outcomes.forEach((o, k) => {
       const d = run[k] as Delete;
-      state.results[d.at] = o.ok
-        ? ok(d.commandId, d.recordId, false)
-        : failure(tx.model, d.commandId, o.error);
+      if (!o.ok) return void (state.results[d.at] = failure(tx.model, d.commandId, o.error));
+      state.results[d.at] = ok(d.commandId, d.recordId, false);
+      state.applied.push([d.commandId, d.recordId]);
     });
   }
 }
