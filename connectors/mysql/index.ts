@@ -1,7 +1,9 @@
 /**
  * The MariaDB / MySQL connector: reads a snapshot by keyset paging and then the row binlog from a
- * GTID position (zongji), writes batches in one transaction with multi-row statements, exactly
- * once per create through the `_tandem_commands` table.
+ * GTID position (zongji), writes batches in one transaction with multi-row statements, each
+ * command's effect exactly once through the `_tandem_commands` ledger (creates, updates and
+ * deletes; rows older than 30 days pruned at most hourly), and updates conditional on their
+ * expected values (`guardUpdate`). See README.md here.
  */
 import { defineConnector } from '../sdk/define.ts';
 import { classifyError } from './errors.ts';
