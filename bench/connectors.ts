@@ -311,13 +311,17 @@ async function benchDatabase(connect: Connect, type: 'postgres' | 'mysql') {
     );
     const createSink = await sink(type, creates);
     const createPerSec = createSink.perSec;
-    // Updates of the records just created: linked entities, as the engine sends them.
+    // Updates of the records just created: linked entities, as the engine sends them (each
+    // applied once through the ledger, and checked against the row's current values).
     const updates = await Promise.all(
       creates.map(async (c, i) => {
         const recordId = (await connect.identity.entityRecords(c.entityId))[type] ?? null;
+        const update = command(syncId, type, i, recordId, `new${type}`);
+        // Conditional, as the engine sends them: each field names the value the row holds.
         return {
-          ...command(syncId, type, i, recordId, `new${type}`),
+          ...update,
           commandId: `upd${type}-${i}`,
+          expected: Object.fromEntries(Object.entries(update.fields).map(([f, v]) => [f, [v]])),
         };
       }),
     );
