@@ -9,6 +9,13 @@ export interface Guardable {
   readonly recordId: string;
   readonly set: Assignments;
   readonly command: SinkCommand;
+  /** A create that matched an existing record: never conditional. */
+  readonly fromCreate?: boolean;
+}
+
+/** Whether an update of the batch is compared with the record's current values. */
+export function isGuarded(u: Guardable): boolean {
+  return !u.fromCreate && isConditional(u.command);
 }
 
 export interface GuardedItem<T> {
@@ -54,7 +61,7 @@ export function guardUpdates<T extends Guardable>(
     let update = u;
     let kept: readonly string[] = [];
     let written: Fields = u.command.fields;
-    if (now !== undefined && isConditional(u.command)) {
+    if (now !== undefined && isGuarded(u)) {
       const guarded = guardUpdate(u.command, now);
       kept = guarded.kept;
       written = guarded.fields;

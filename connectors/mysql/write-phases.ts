@@ -1,9 +1,8 @@
 import { classification, messageOf } from '../sdk/errors.ts';
-import { isConditional } from '../sdk/guard.ts';
 import type { SinkCommand, WriteResult } from '../sdk/types.ts';
 import { classifyError } from './errors.ts';
 import type { TableModel } from './table-model.ts';
-import { guardUpdates } from './write-guard.ts';
+import { guardUpdates, isGuarded } from './write-guard.ts';
 import { groupBySet, type Assignments, type MatchKey } from './write-plan.ts';
 import {
   canInsertMany,
@@ -148,7 +147,7 @@ export async function applyUpdates(
   const locked = await lockRecords(
     tx,
     ids,
-    updates.some((u) => isConditional(u.command)),
+    updates.some((u) => isGuarded(u)),
   );
   const live = [...updates]
     .sort((a, b) => a.at - b.at)

@@ -84,6 +84,15 @@ describe('mysql conditional updates: guarding a batch', () => {
     expect(guardUpdates(contacts, [unread, plain], held).map((g) => g.kept)).toEqual([[], []]);
   });
 
+  it('never guards a create that matched an existing record', () => {
+    const matched = {
+      ...update('1', { firstname: 'X' }, { firstname: ['Ann'] }),
+      fromCreate: true,
+    };
+    const [g] = guardUpdates(contacts, [matched], new Map([['1', { firstname: 'Yves' }]]));
+    expect(g).toEqual({ update: matched, kept: [] });
+  });
+
   it('compares a later update of a record with what the earlier ones in the batch wrote', () => {
     const first = update('1', { firstname: 'X' }, { firstname: ['Ann'] });
     const second = update('1', { firstname: 'Z' }, { firstname: ['X'] });
