@@ -25,6 +25,11 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Retries of transient failures (default: the client's). */
   readonly retries?: number;
+  /**
+   * Rate-limit tokens the first attempt takes (default 1; see `Pacer.acquire`): 2 pays for a
+   * request that follows at once, which then passes 0. Retries take 1 each.
+   */
+  readonly tokens?: number;
 }
 
 export interface HubSpotResponse<T> {
@@ -34,6 +39,11 @@ export interface HubSpotResponse<T> {
 
 export interface HubSpotHttp {
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<HubSpotResponse<T>>;
+  /**
+   * Runs `run` again, under the client's retry policy, while it throws a transient failure: for a
+   * sequence of requests that must be redone together (its requests pass `retries: 0`).
+   */
+  retrying<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
 export interface HttpSettings {
@@ -97,9 +107,9 @@ function requestSignal(timeoutMs: number, outer?: AbortSignal) {
 export function createHttp(settings: HttpSettings): HubSpotHttp {
   const timeoutMs = settings.timeoutMs ?? 30_000;
 
-  async function once<T>(method: Method, path: string, options: RequestOptions) {
+  async function once<T>(method: Method, path: string, options: RequestOptions, attempt: number) {
     const what = `${method} ${path}`;
-    await settings.pacer.acquire(options.search === true);
+    await settings.pacer.acquire(options.search === true, attempt === 1 ? options.tokens : 1);
     const guard = requestSignal(timeoutMs, options.signal);
     let response: Response;
     let body: unknown;
@@ -130,30 +140,45 @@ export function createHttp(settings: HttpSettings): HubSpotHttp {
     );
   }
 
+  function retrying<T>(
+    run: (attempt: number) => Promise<T>,
+    retries: number,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return pRetry(run, {
+      retries,
+      minTimeout: settings.minBackoffMs ?? 250,
+      maxTimeout: 10_000,
+      factor: 2,
+      randomize: true,
+      ...(signal ? { signal } : {}),
+      shouldRetry: ({ error }) =>
+        isConnectorError(error) &&
+        classifyError(error).class === 'transient' &&
+        !isDailyLimit(error),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft === 0 || isDailyLimit(error)) return;
+        const c = classifyError(error);
+        if (c.class !== 'transient') return;
+        settings.logger.warn(
+          { attempt: attemptNumber, category: c.category, retryAfterMs: c.retryAfterMs },
+          `hubspot: ${error.message}; retrying`,
+        );
+        if (c.retryAfterMs !== undefined) await sleep(c.retryAfterMs, signal);
+      },
+    });
+  }
+
   return {
     request(method, path, options = {}) {
-      return pRetry(() => once(method, path, options), {
-        retries: options.retries ?? settings.retries ?? 6,
-        minTimeout: settings.minBackoffMs ?? 250,
-        maxTimeout: 10_000,
-        factor: 2,
-        randomize: true,
-        ...(options.signal ? { signal: options.signal } : {}),
-        shouldRetry: ({ error }) =>
-          isConnectorError(error) &&
-          classifyError(error).class === 'transient' &&
-          !isDailyLimit(error),
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft === 0 || isDailyLimit(error)) return;
-          const c = classifyError(error);
-          if (c.class !== 'transient') return;
-          settings.logger.warn(
-            { attempt: attemptNumber, category: c.category, retryAfterMs: c.retryAfterMs },
-            `hubspot: ${error.message}; retrying`,
-          );
-          if (c.retryAfterMs !== undefined) await sleep(c.retryAfterMs, options.signal);
-        },
-      });
+      return retrying(
+        (attempt) => once(method, path, options, attempt),
+        options.retries ?? settings.retries ?? 6,
+        options.signal,
+      );
+    },
+    retrying(run, signal) {
+      return retrying(() => run(), settings.retries ?? 6, signal);
     },
   };
 }

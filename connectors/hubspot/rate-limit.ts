@@ -9,8 +9,12 @@ import { TokenBucket } from 'limiter';
  * buckets, since HubSpot counts them together.
  */
 export interface Pacer {
-  /** Waits until one request may be sent (search requests also wait for the search bucket). */
-  acquire(search: boolean): Promise<void>;
+  /**
+   * Waits until one request may be sent (search requests also wait for the search bucket).
+   * `tokens` > 1 also pays for requests to follow at once (a conditional update's read pays for
+   * its update, so the update leaves the moment the read is answered); 0 for one already paid.
+   */
+  acquire(search: boolean, tokens?: number): Promise<void>;
 }
 
 export interface BucketShape {
@@ -56,9 +60,11 @@ export function createPacer(
   }
   const { burst, search } = buckets;
   return {
-    async acquire(isSearch) {
+    async acquire(isSearch, tokens = 1) {
+      if (tokens <= 0) return;
       if (isSearch) await search.removeTokens(1);
-      await burst.removeTokens(1);
+      // One at a time: a bucket refuses a request for more tokens than it holds at most.
+      for (let i = 0; i < tokens; i += 1) await burst.removeTokens(1);
     },
   };
 }

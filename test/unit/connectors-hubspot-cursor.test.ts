@@ -32,6 +32,7 @@ function fakeHubSpot(records: FakeRecord[], onSearch?: (n: number) => void) {
   let searches = 0;
   const scramble = (id: string) => (Number(id) * 7919) % 10007;
   const http: HubSpotHttp = {
+    retrying: (run) => run(),
     request<T>(_method: string, path: string, options: { body?: unknown } = {}) {
       if (path.endsWith('/batch/read'))
         return Promise.resolve({ status: 200, body: { results: [] } as T });
