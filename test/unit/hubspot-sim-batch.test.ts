@@ -192,6 +192,53 @@ describe('HubSpot simulator: batch update, read and archive', () => {
     expect(sim.control.records.list('companies')).toHaveLength(0);
   });
 
+  it('reads requested properties without a value as null, and answers an all-missing read with 207', async () => {
+    const [a] = sim.control.seed('contacts', [{ properties: { email: 'n@example.com' } }]);
+    const res = await call(sim, 'POST', '/crm/v3/objects/contacts/batch/read', {
+      inputs: [{ id: a?.id }],
+      properties: ['firstname', 'email'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results?.[0]?.properties).toMatchObject({
+      firstname: null,
+      email: 'n@example.com',
+    });
+
+    const none = await call(sim, 'POST', '/crm/v3/objects/contacts/batch/read', {
+      inputs: [{ id: '901' }, { id: '902' }],
+      properties: ['firstname'],
+    });
+    expect(none.status).toBe(207);
+    expect(none.body.results).toEqual([]);
+    expect(none.body).toMatchObject({ status: 'COMPLETE', numErrors: 1 });
+    expect(none.body.errors).toEqual([
+      expect.objectContaining({ category: 'OBJECT_NOT_FOUND', context: { ids: ['901', '902'] } }),
+    ]);
+  });
+
+  it('reports an archived record as missing, unless the query asks for archived ones', async () => {
+    const [a] = sim.control.seed('companies', [{ properties: { name: 'Gone' } }]);
+    sim.control.records.archive('companies', a?.id ?? '');
+    const body = { inputs: [{ id: a?.id }], properties: ['name'] };
+    const active = await call(sim, 'POST', '/crm/v3/objects/companies/batch/read', body);
+    expect(active.status).toBe(207);
+    expect(active.body.errors).toEqual([
+      expect.objectContaining({ category: 'OBJECT_NOT_FOUND', context: { ids: [a?.id] } }),
+    ]);
+    const archived = await call(
+      sim,
+      'POST',
+      '/crm/v3/objects/companies/batch/read?archived=true',
+      body,
+    );
+    expect(archived.status).toBe(200);
+    expect(archived.body.results?.[0]).toMatchObject({
+      id: a?.id,
+      archived: true,
+      properties: { name: 'Gone' },
+    });
+  });
+
   it('rejects more than 100 ids in batch read with 400', async () => {
     const inputs = Array.from({ length: 101 }, (_, i) => ({ id: String(i) }));
     expect(

@@ -23,7 +23,9 @@ import { findRecord } from './objects.ts';
  *   with one error per failed input, its `context.objectWriteTraceId` naming it.
  * - update: property problems fail the batch (400/409); unknown ids give 207 with an
  *   OBJECT_NOT_FOUND error listing them, the rest being updated.
- * - read: unknown ids give 207 with "Could not get some ... objects" and `context.ids`.
+ * - read: `{inputs: [{id}], properties?, idProperty?}`, `?archived=true` for archived records;
+ *   unknown (or, by default, archived) ids give 207 with one OBJECT_NOT_FOUND error "Could not
+ *   get some ... objects" listing them in `context.ids`, the others in `results`.
  * - archive: 204, missing ids ignored.
  */
 
@@ -171,11 +173,11 @@ function batchRead(
   type: ObjectType,
   body: Record<string, unknown>,
   inputs: Record<string, unknown>[],
+  archived: boolean,
 ) {
   const startedAt = ctx.clock.iso();
   const requested = parsePropertyList(body.properties);
   const idProperty = typeof body.idProperty === 'string' ? body.idProperty : undefined;
-  const archived = body.archived === true;
   const missing: string[] = [];
   const results: ApiRecord[] = [];
   for (const input of inputs) {
@@ -216,15 +218,18 @@ export const batchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
     },
   );
 
-  app.post<{ Params: TypeParams; Body: Record<string, unknown> }>(
-    '/crm/v3/objects/:objectType/batch/read',
-    async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
-      const inputs = readInputs(request.body, OBJECT_BATCH_MAX);
-      const { code, body } = batchRead(ctx, type, request.body ?? {}, inputs);
-      return reply.code(code).send(body);
-    },
-  );
+  app.post<{
+    Params: TypeParams;
+    Querystring: { archived?: string };
+    Body: Record<string, unknown>;
+  }>('/crm/v3/objects/:objectType/batch/read', async (request, reply) => {
+    const type = resolveObjectType(request.params.objectType);
+    const inputs = readInputs(request.body, OBJECT_BATCH_MAX);
+    // `archived` is a query parameter of batch read (default false), not a body field.
+    const archived = request.query.archived === 'true';
+    const { code, body } = batchRead(ctx, type, request.body ?? {}, inputs, archived);
+    return reply.code(code).send(body);
+  });
 
   app.post<{ Params: TypeParams; Body: Record<string, unknown> }>(
     '/crm/v3/objects/:objectType/batch/archive',
