@@ -194,3 +194,38 @@ export function upsertOutcomes(
   }
   return out;
 }
+
+export type ReadOutcome =
+  | { readonly ok: true; readonly record: ApiRecord }
+  | { readonly ok: false; readonly error: ErrorClassification; readonly message: string };
+
+/**
+ * Outcome per record id of a batch read by id (200, or 207 whose errors name the ids not found:
+ * OBJECT_NOT_FOUND "Could not get some … objects", `context.ids`). An id in neither the results
+ * nor an error is not found either: archived, merged away or never there.
+ */
+export function readOutcomes(
+  ids: readonly string[],
+  response: BatchResponse,
+): Map<string, ReadOutcome> {
+  const out = new Map<string, ReadOutcome>();
+  for (const err of response.errors ?? []) {
+    for (const id of contextIds(err, 'ids')) {
+      out.set(id, {
+        ok: false,
+        error: batchErrorClassification(err),
+        message: err.message ?? 'not found',
+      });
+    }
+  }
+  for (const record of response.results ?? []) out.set(String(record.id), { ok: true, record });
+  for (const id of ids) {
+    if (out.has(id)) continue;
+    out.set(id, {
+      ok: false,
+      error: classification('config', 'deleted'),
+      message: `HubSpot answered the batch read without record ${id}: it may be deleted or not exist`,
+    });
+  }
+  return out;
+}

@@ -3,14 +3,16 @@ import {
   type BatchResponse,
   type CreateInput,
   type CreateOutcome,
+  type ReadOutcome,
   type UpdateOutcome,
   type UpsertInput,
   createOutcomes,
+  readOutcomes,
   updateOutcomes,
   upsertOutcomes,
 } from './batch-results.ts';
 import { classifyError, existingIdOf, HubSpotResponseError } from './errors.ts';
-import type { HubSpotHttp } from './http.ts';
+import type { HubSpotHttp, RequestOptions } from './http.ts';
 import type { ApiRecord } from './records.ts';
 import { chunk } from './write-plan.ts';
 
@@ -28,6 +30,28 @@ function isTransient(err: unknown): boolean {
 
 function isAuth(err: unknown): boolean {
   return classifyError(err).category === 'auth';
+}
+
+/**
+ * How the calls of one batched operation are made: `retries` for each call, `firstTokens` the
+ * rate-limit tokens its first call takes (`RequestOptions.tokens`; later calls take 1 each).
+ */
+export interface CallOptions {
+  readonly retries?: number;
+  readonly firstTokens?: number;
+}
+
+/** The request options of each next call of an operation made with `options`. */
+function calls(options: CallOptions): () => Pick<RequestOptions, 'retries' | 'tokens'> {
+  let first = true;
+  return () => {
+    const tokens = first ? options.firstTokens : undefined;
+    first = false;
+    return {
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(tokens === undefined ? {} : { tokens }),
+    };
+  };
 }
 
 function failure(err: unknown) {
@@ -134,7 +158,9 @@ export function updateMany(
   http: HubSpotHttp,
   object: ObjectType,
   inputs: readonly { id: string; properties: Readonly<Record<string, string>> }[],
+  options: CallOptions = {},
 ): Promise<Map<string, UpdateOutcome>> {
+  const next = calls(options);
   return batched(
     inputs,
     async (part) => {
@@ -143,6 +169,7 @@ export function updateMany(
         `/crm/v3/objects/${object}/batch/update`,
         {
           body: { inputs: part.map((i) => ({ id: i.id, properties: i.properties })) },
+          ...next(),
         },
       );
       return updateOutcomes(
@@ -174,6 +201,36 @@ export async function archiveMany(
     }
   }
   return out;
+}
+
+/**
+ * The given records by id with the given properties (batch read, `POST
+ * /crm/v3/objects/<object>/batch/read` with `{inputs: [{id}], properties}`), an outcome per id:
+ * the record, or why it could not be read (not found: category `deleted`).
+ */
+export function readRecords(
+  http: HubSpotHttp,
+  object: ObjectType,
+  ids: readonly string[],
+  properties: readonly string[],
+  options: CallOptions = {},
+): Promise<Map<string, ReadOutcome>> {
+  const next = calls(options);
+  return batched(
+    [...new Set(ids)],
+    async (part) => {
+      const { body } = await http.request<BatchResponse>(
+        'POST',
+        `/crm/v3/objects/${object}/batch/read`,
+        {
+          body: { inputs: part.map((id) => ({ id })), properties: [...new Set(properties)] },
+          ...next(),
+        },
+      );
+      return readOutcomes(part, body ?? {});
+    },
+    (part, err) => part.map((id): [string, ReadOutcome] => [id, { ok: false, ...failure(err) }]),
+  );
 }
 
 /**

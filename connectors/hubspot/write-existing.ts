@@ -1,6 +1,6 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import { readMany } from './write-batch.ts';
-import { changedProperties, type PreparedCommand } from './write-plan.ts';
+import { changedProperties, type PreparedCommand, type UpdateItem } from './write-plan.ts';
 import type { WriteContext } from './write-types.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { WriteContext } from './write-types.ts';
  */
 const MEMO_MAX = 10_000;
 
-export type UpdateItems = { id: string; prepared: PreparedCommand; created?: boolean }[];
+export type UpdateItems = UpdateItem[];
 
 export function remember(
   ctx: WriteContext,

@@ -115,6 +115,34 @@ export function groupByKey<T extends PreparedCommand>(
   return { leaders, followers };
 }
 
+/** An update of a record by id (`created`: the record was made by this write). */
+export interface UpdateItem {
+  readonly id: string;
+  readonly prepared: PreparedCommand;
+  readonly created?: boolean;
+}
+
+/**
+ * Updates split into parts of at most `size` distinct records, every update of one record in the
+ * same part, in their order (so each part is one batch read and one batch update).
+ */
+export function chunkByRecord<T extends { readonly id: string }>(
+  items: readonly T[],
+  size = BATCH_MAX,
+): T[][] {
+  const partOf = new Map<string, number>();
+  const parts: T[][] = [];
+  for (const item of items) {
+    let at = partOf.get(item.id);
+    if (at === undefined) {
+      at = Math.floor(partOf.size / size);
+      partOf.set(item.id, at);
+    }
+    (parts[at] ??= []).push(item);
+  }
+  return parts;
+}
+
 /** Updates of the same record merged into one input (later values win), in first-seen order. */
 export function mergeUpdates(
   updates: readonly { id: string; prepared: PreparedCommand }[],

@@ -16,8 +16,14 @@ export interface WriteContext {
   readonly commandKey?: CommandKeyState;
 }
 
+/** What an ok result says besides the record: see `WriteResult`'s `replayed` and `kept`. */
+export interface OkDetail {
+  readonly replayed?: boolean;
+  readonly kept?: readonly string[];
+}
+
 export interface ResultSink {
-  ok(p: PreparedCommand, recordId: string, created: boolean): void;
+  ok(p: PreparedCommand, recordId: string, created: boolean, detail?: OkDetail): void;
   fail(p: PreparedCommand, error: ErrorClassification, message: string): void;
   result(index: number): WriteResult | undefined;
 }

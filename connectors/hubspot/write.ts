@@ -2,9 +2,18 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import { classification } from '../sdk/errors.ts';
 import type { SinkCommand, WriteResult } from '../sdk/types.ts';
 import { writeAssociations } from './associations-write.ts';
-import { archiveMany, updateMany } from './write-batch.ts';
+import type { UpdateOutcome } from './batch-results.ts';
+import { archiveMany, readRecords, updateMany } from './write-batch.ts';
 import { writeCreates } from './write-create.ts';
-import { badField, mergeUpdates, prepare, type PreparedCommand } from './write-plan.ts';
+import { conditionalRead, type GuardPlan, guardItems } from './write-guard.ts';
+import {
+  badField,
+  chunkByRecord,
+  mergeUpdates,
+  prepare,
+  type PreparedCommand,
+  type UpdateItem,
+} from './write-plan.ts';
 import type { ResultSink, WriteContext } from './write-types.ts';
 
 export type { WriteContext } from './write-types.ts';
@@ -22,8 +31,15 @@ export async function writeCommands(
   const results: WriteResult[] = [];
   const written = new Map<number, string>();
   const sink: ResultSink = {
-    ok(p, recordId, created) {
-      results[p.index] = { commandId: p.command.commandId, ok: true, recordId, created };
+    ok(p, recordId, created, detail = {}) {
+      results[p.index] = {
+        commandId: p.command.commandId,
+        ok: true,
+        recordId,
+        created,
+        ...(detail.replayed ? { replayed: true } : {}),
+        ...(detail.kept && detail.kept.length > 0 ? { kept: detail.kept } : {}),
+      };
       written.set(p.index, recordId);
     },
     fail(p, error, message) {
@@ -97,25 +113,65 @@ export async function writeCommands(
   return results;
 }
 
-/** Updates by record id (several for one record merged); ones with no property just succeed. */
+/**
+ * Updates by record id (several for one record merged); ones with no property just succeed. A
+ * part of at most 100 records holding conditional updates is one batch read and, at once, one
+ * batch update of what the guard lets through (write-guard.ts); a transient failure of either
+ * redoes both, so no update is ever sent on an old read.
+ */
 export async function applyUpdates(
   ctx: WriteContext,
   object: ObjectType,
-  items: readonly { id: string; prepared: PreparedCommand; created?: boolean }[],
+  items: readonly UpdateItem[],
   sink: ResultSink,
 ): Promise<void> {
-  const groups = mergeUpdates(items);
-  const createdOf = new Map(items.map((i) => [i.prepared.index, i.created ?? false]));
-  const outcomes = await updateMany(
-    ctx.http,
-    object,
-    groups.filter((g) => Object.keys(g.properties).length > 0),
-  );
-  for (const group of groups) {
-    const outcome = outcomes.get(group.id) ?? { ok: true };
-    for (const p of group.members) {
-      if (outcome.ok) sink.ok(p, group.id, createdOf.get(p.index) ?? false);
-      else sink.fail(p, outcome.error, outcome.message);
+  for (const part of chunkByRecord(items)) {
+    const read = conditionalRead(part);
+    if (read.ids.length === 0) {
+      report(
+        part,
+        guardItems(part, new Map()),
+        await updateMany(ctx.http, object, groupsOf(part)),
+        sink,
+      );
+      continue;
+    }
+    const [plan, outcomes] = await ctx.http.retrying(async () => {
+      // The read pays the update's rate-limit token too, so the update leaves as soon as it is
+      // answered; both are redone together on a transient failure (retries: 0 each).
+      const current = await readRecords(ctx.http, object, read.ids, read.properties, {
+        retries: 0,
+        firstTokens: 2,
+      });
+      const guarded = guardItems(part, current);
+      const sent = await updateMany(ctx.http, object, groupsOf(guarded.send), {
+        retries: 0,
+        firstTokens: 0,
+      });
+      return [guarded, sent] as const;
+    });
+    report(part, plan, outcomes, sink);
+  }
+}
+
+/** The batch update inputs of some updates: one per record, those with no property left out. */
+function groupsOf(items: readonly UpdateItem[]) {
+  return mergeUpdates(items).filter((g) => Object.keys(g.properties).length > 0);
+}
+
+function report(
+  items: readonly UpdateItem[],
+  plan: GuardPlan,
+  outcomes: ReadonlyMap<string, UpdateOutcome>,
+  sink: ResultSink,
+): void {
+  for (const { id, prepared: p, created } of items) {
+    const failed = plan.failed.get(p.index);
+    const outcome = failed ? { ok: false as const, ...failed } : (outcomes.get(id) ?? { ok: true });
+    if (!outcome.ok) sink.fail(p, outcome.error, outcome.message);
+    else {
+      const kept = plan.kept.get(p.index);
+      sink.ok(p, id, created ?? false, kept ? { kept } : {});
     }
   }
 }
