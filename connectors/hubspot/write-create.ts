@@ -32,11 +32,11 @@ export async function writeCreates(
   const open: PreparedCommand[] = [];
   for (const p of creates) {
     const known = object === 'contacts' ? undefined : ctx.created.get(p.command.commandId);
-    if (known !== undefined) sink.ok(p, known, false);
+    if (known !== undefined) sink.ok(p, known, false, { replayed: true });
     else open.push(p);
   }
   if (object === 'deals') {
-    await writeDealCreates(ctx, open, sink, update);
+    await writeDealCreates(ctx, open, sink);
     return;
   }
   const { leaders, followers } = groupByKey(object, open);

@@ -2,23 +2,23 @@ import type { WriteResult } from '../sdk/types.ts';
 import { createCommandKeyState, ensureCommandKey } from './command-key.ts';
 import { COMMAND_ID_PROPERTY } from './objects.ts';
 import { readMany, upsertMany } from './write-batch.ts';
-import { remember, updateExisting, type UpdateItems } from './write-existing.ts';
+import { remember } from './write-existing.ts';
 import type { PreparedCommand } from './write-plan.ts';
 import type { ResultSink, WriteContext } from './write-types.ts';
 
 /**
  * Deal creates, idempotent across restarts (command-key.ts): the deals already holding a
- * command's id in `tandem_command_id` are read first (batch read by that unique property) and
- * treated as a replay — updated with only the properties that differ, so a batch written twice
- * changes nothing, `created: false`. The others go through batch upsert keyed by the command id:
- * normally a create, but should the deal have appeared in between (another worker replaying the
- * same command), HubSpot updates it instead of making a second one (`new: false`).
+ * command's id in `tandem_command_id` are read first (batch read by that unique property): the
+ * command was applied before, so it is answered `replayed` (`created: false`) and nothing is
+ * written — a deal edited in HubSpot since keeps the edit. The others go through batch upsert
+ * keyed by the command id: normally a create, but should the deal have appeared in between
+ * (another worker replaying the same command), HubSpot updates it instead of making a second one
+ * (`new: false`).
  */
 export async function writeDealCreates(
   ctx: WriteContext,
   creates: readonly PreparedCommand[],
   sink: ResultSink,
-  update: (items: UpdateItems) => Promise<void>,
 ): Promise<void> {
   if (creates.length === 0) return;
   const refused = await ensureCommandKey(ctx, ctx.commandKey ?? createCommandKeyState());
@@ -56,8 +56,10 @@ export async function writeDealCreates(
       remember(ctx, 'deals', p, outcome.id);
     } else if (outcome?.kind === 'failed') sink.fail(p, outcome.error, outcome.message);
   }
-  await updateExisting(ctx, 'deals', existing, update);
-  for (const { p, id } of existing) if (sink.result(p.index)?.ok) remember(ctx, 'deals', p, id);
+  for (const { p, id } of existing) {
+    sink.ok(p, id, false, { replayed: true });
+    remember(ctx, 'deals', p, id);
+  }
 
   for (const p of repeats) {
     const leader = leaders.get(p.command.commandId);

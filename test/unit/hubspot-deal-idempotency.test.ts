@@ -73,7 +73,13 @@ describe('hubspot deal creates across a restart', () => {
     expect(sim.control.records.get('deals', dealId)?.properties[KEY]).toBe('cmd-1');
 
     const [replayed] = await (await session()).write('deals', [command]);
-    expect(replayed).toEqual({ commandId: 'cmd-1', ok: true, recordId: dealId, created: false });
+    expect(replayed).toEqual({
+      commandId: 'cmd-1',
+      ok: true,
+      recordId: dealId,
+      created: false,
+      replayed: true,
+    });
     expect(sim.control.records.list('deals')).toHaveLength(1);
   });
 
@@ -108,14 +114,19 @@ describe('hubspot deal creates across a restart', () => {
     expect(sim.control.requestCount(UPSERT)).toBe(1);
   });
 
-  it('applies a replayed create whose values differ as an update of the same deal', async () => {
+  it('answers a create replayed after the deal was edited in HubSpot as replayed, keeping the edit', async () => {
     await startSim();
-    await (await session()).write('deals', [deal('c-1', { dealname: 'Old', amount: '5' })]);
-    const [again] = await (
-      await session()
-    ).write('deals', [deal('c-1', { dealname: 'New', amount: '5' })]);
-    expect(again).toMatchObject({ ok: true, created: false });
-    expect(sim.control.records.list('deals').map((r) => r.properties.dealname)).toEqual(['New']);
+    const command = deal('c-1', { dealname: 'Old', amount: '5' });
+    const [first] = await (await session()).write('deals', [command]);
+    const dealId = first?.ok ? first.recordId : '';
+    sim.control.records.update('deals', dealId, { dealname: 'Edited in HubSpot' });
+
+    const [again] = await (await session()).write('deals', [command]);
+    expect(again).toMatchObject({ ok: true, recordId: dealId, created: false, replayed: true });
+    expect(sim.control.records.list('deals').map((r) => r.properties.dealname)).toEqual([
+      'Edited in HubSpot',
+    ]);
+    expect(sim.control.requestCount('POST /crm/v3/objects/:objectType/batch/update')).toBe(0);
   });
 
   it('creates the key property once, unique and in the deal group, and finds it on later sessions', async () => {
