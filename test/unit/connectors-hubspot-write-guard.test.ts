@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readOutcomes, type ReadOutcome } from '../../connectors/hubspot/batch-results.ts';
+import { responseError } from '../../connectors/hubspot/errors.ts';
+import type { HubSpotHttp } from '../../connectors/hubspot/http.ts';
 import { createPacer } from '../../connectors/hubspot/rate-limit.ts';
 import type { ApiRecord } from '../../connectors/hubspot/records.ts';
+import { archiveMany } from '../../connectors/hubspot/write-batch.ts';
 import { conditionalRead, guardItems } from '../../connectors/hubspot/write-guard.ts';
 import { chunkByRecord, prepare, type UpdateItem } from '../../connectors/hubspot/write-plan.ts';
 import type { SinkCommand } from '../../connectors/sdk/types.ts';
@@ -147,5 +150,26 @@ describe('hubspot pacing of a read that pays for its update', () => {
     const started = Date.now();
     await pacer.acquire(false, 3);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('hubspot archives', () => {
+  /** A HubSpot whose batch archive answers with `status` and `body`. */
+  const refusing = (status: number, body: unknown): HubSpotHttp => ({
+    retrying: (run) => run(),
+    request: () => Promise.reject(responseError('POST batch/archive', status, body)),
+  });
+
+  it('answers ok when HubSpot says the records to archive are not found (already gone)', async () => {
+    const http = refusing(404, { category: 'OBJECT_NOT_FOUND', message: 'not found' });
+    expect([...(await archiveMany(http, 'contacts', ['1', '2']))]).toEqual([
+      ['1', { ok: true }],
+      ['2', { ok: true }],
+    ]);
+  });
+
+  it('still fails the archive on any other refusal', async () => {
+    const out = await archiveMany(refusing(400, { message: 'bad' }), 'contacts', ['1']);
+    expect(out.get('1')).toMatchObject({ ok: false, error: { category: 'invalid-value' } });
   });
 });
