@@ -57,7 +57,7 @@ async function outcomesOf(commandId: string): Promise<Outcome[]> {
   );
 }
 
-describe.each(['postgres'])(
+describe.each(['postgres', 'mysql', 'hubspot'])(
   'connect killed between an update and its commit (%s)',
   (type) => {
     let db: ConformanceSystem;

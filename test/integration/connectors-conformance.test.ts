@@ -20,7 +20,8 @@ import { uniqueName } from '../support/endpoints.ts';
 /**
  * The same suite for every connector in `connectors/index.ts` (the redpanda cdctest precedent):
  * spec valid, check fails cleanly on bad credentials, positions round-trip, snapshot + stream see
- * every row exactly once in effect across a restart, a batch written twice changes nothing.
+ * every row exactly once in effect across a restart, a batch written twice changes nothing, a
+ * replayed or late update never overwrites a newer edit.
  */
 const logger = createLogger('conformance', process.env.TANDEM_TEST_LOG ?? 'warn');
 
@@ -241,6 +242,55 @@ for (const connector of connectors as readonly Connector<unknown, unknown>[]) {
       for (const r of once.slice(0, 3)) {
         if (r.ok) expect(afterTwice.get(r.recordId)?.email).toMatch(/^written\d@conf\.test$/);
       }
+    });
+
+    it('never lets a replayed or late update overwrite a newer edit, and deletes once', async () => {
+      const f = system.textField;
+      const [id = '', other = ''] = await system.insert('contacts', [
+        { email: 'newer@conf.test', [f]: 'old' },
+        { email: 'gone@conf.test', [f]: 'x' },
+      ]);
+      const session = await open();
+      const update: SinkCommand = {
+        commandId: `${label}-cond`,
+        entityId: `${label}-e10`,
+        object: 'contacts',
+        recordId: id,
+        mode: 'update',
+        fields: { [f]: 'ours' },
+        associations: [],
+        expected: { [f]: ['old'] },
+      };
+      const [first] = await session.write('contacts', [update]);
+      expect(first).toMatchObject({ ok: true, recordId: id });
+      expect((await system.rows('contacts')).get(id)?.[f]).toBe('ours');
+      // A user edits the field; then the same update arrives again (a redelivery).
+      await system.update('contacts', id, { [f]: 'theirs' });
+      const [again] = await session.write('contacts', [update]);
+      expect(again?.ok).toBe(true);
+      expect((await system.rows('contacts')).get(id)?.[f]).toBe('theirs');
+      // A new update decided before the engine saw that edit keeps it, and says so.
+      const late: SinkCommand = {
+        ...update,
+        commandId: `${label}-late`,
+        fields: { [f]: 'stale' },
+        expected: { [f]: ['ours'] },
+      };
+      const [kept] = await session.write('contacts', [late]);
+      expect(kept).toMatchObject({ ok: true, kept: [f] });
+      expect((await system.rows('contacts')).get(id)?.[f]).toBe('theirs');
+      // A delete delivered twice: the record is gone once, the second answer is not a failure.
+      const remove: SinkCommand = {
+        ...update,
+        commandId: `${label}-delete`,
+        recordId: other,
+        mode: 'delete',
+        fields: {},
+        expected: null,
+      };
+      expect((await session.write('contacts', [remove]))[0]?.ok).toBe(true);
+      expect((await session.write('contacts', [remove]))[0]?.ok).toBe(true);
+      expect((await system.rows('contacts')).has(other)).toBe(false);
     });
   });
 }
