@@ -189,7 +189,7 @@ describe('hubspot change cursor', () => {
     const { seen } = await readAll(fake.http, { ts: T0, ids: [] }, T0 + 20_000);
     expect(new Set(seen).size).toBe(12_000);
     expect(seen.length).toBe(12_000);
-  });
+  }, 30_000);
 
   it('drains more than 10,000 records of one millisecond in id order, each once', async () => {
     const all = records(10_150, () => T0 + 5);
@@ -198,7 +198,7 @@ describe('hubspot change cursor', () => {
     expect(seen.length).toBe(10_150);
     expect(new Set(seen).size).toBe(10_150);
     expect(cursor.ts).toBe(T0 + 5);
-  });
+  }, 30_000);
 
   it('skips no record when one already read is modified again while paging', async () => {
     const all = records(300, (i) => T0 + i);
