@@ -2,16 +2,23 @@ import type pg from 'pg';
 import { classification, ConnectorError, configError } from '../sdk/errors.ts';
 import { sqlState } from './errors.ts';
 import type { TableModel } from './model.ts';
-import { quoteIdent } from './names.ts';
+import { quoteIdent, quoteLiteral } from './names.ts';
+
+/** The comment Tandem gives a publication it creates, so it drops only publications it made. */
+export function publicationMarker(connectionId: string): string {
+  return `made by Tandem for connection ${connectionId}`;
+}
 
 /**
- * The publication of the configured tables: created when missing, extended with any configured
- * table it lacks (another session may create it at the same moment: that is fine).
+ * The publication of the configured tables: created when missing (with `marker` as its comment),
+ * extended with any configured table it lacks (another session may create it at the same moment:
+ * that is fine).
  */
 export async function ensurePublication(
   db: pg.ClientBase,
   name: string,
   models: readonly TableModel[],
+  marker: string,
 ): Promise<void> {
   const targets = models.map((m) => m.target).join(', ');
   const exists = await db.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
@@ -21,6 +28,7 @@ export async function ensurePublication(
       await db.query(
         `CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${targets} WITH (publish_via_partition_root = true)`,
       );
+      await db.query(`COMMENT ON PUBLICATION ${quoteIdent(name)} IS ${quoteLiteral(marker)}`);
       return;
     } catch (error) {
       if (sqlState(error) !== '42710') throw error;
@@ -86,13 +94,43 @@ export async function ensureSlot(db: pg.ClientBase, slot: string): Promise<strin
   return row.lsn;
 }
 
-/** Drops the slot, ending a reader that still holds it, and the publication when it is ours. */
+/** The slot's retained WAL and whether a reader holds it; undefined when there is no slot. */
+export async function slotStatus(
+  db: pg.Pool | pg.ClientBase,
+  slot: string,
+): Promise<{ retainedBytes: number; active: boolean; walStatus: string | null } | undefined> {
+  const { rows } = await db.query<{ retained: string | null; active: string; wal: string | null }>(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text AS retained,
+            active::text AS active, wal_status::text AS wal
+       FROM pg_replication_slots WHERE slot_name = $1`,
+    [slot],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  // A slot invalidated by max_slot_wal_keep_size (wal_status lost) has no restart_lsn left.
+  const retained = row.retained === null ? 0 : Number(row.retained);
+  return {
+    retainedBytes: Math.max(0, retained),
+    active: row.active === 'true' || row.active === 't',
+    walStatus: row.wal,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Drops the slot once no reader holds it: a reader still holding it (one that is being stopped)
+ * is waited for up to `waitMs`, never terminated; a slot that is not there is fine. Then drops
+ * `publication` when given (the caller decides whether it is ours).
+ */
 export async function dropReplication(
   db: pg.ClientBase,
   slot: string,
   publication: string | null,
+  options: { waitMs?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const waitMs = options.waitMs ?? 10_000;
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const { rows } = await db.query<{ active_pid: string | null }>(
       'SELECT active_pid::text FROM pg_replication_slots WHERE slot_name = $1',
@@ -100,26 +138,40 @@ export async function dropReplication(
     );
     const row = rows[0];
     if (!row) break;
-    if (Date.now() > deadline) {
+    if (row.active_pid === null) {
+      try {
+        await db.query('SELECT pg_drop_replication_slot($1)', [slot]);
+        break;
+      } catch (error) {
+        const state = sqlState(error);
+        if (state === '42704') break; // dropped meanwhile
+        if (state !== '55006') throw error; // taken by a reader meanwhile: wait on
+      }
+    }
+    if (Date.now() >= deadline || options.signal?.aborted) {
       throw new ConnectorError(
         'TANDEM_E_POSTGRES_SLOT',
-        `replication slot ${slot} is still in use by process ${row.active_pid ?? '?'}`,
+        `replication slot ${slot} is still held by process ${row.active_pid ?? '?'} after ` +
+          `${Math.round(waitMs / 1000)} s; once that reader has stopped, drop it with ` +
+          `SELECT pg_drop_replication_slot('${slot}')`,
         classification('transient', 'target-unavailable'),
       );
     }
-    if (row.active_pid !== null) {
-      await db.query('SELECT pg_terminate_backend($1::int)', [row.active_pid]);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      continue;
-    }
-    try {
-      await db.query('SELECT pg_drop_replication_slot($1)', [slot]);
-      break;
-    } catch (error) {
-      const state = sqlState(error);
-      if (state === '42704') break;
-      if (state !== '55006') throw error;
-    }
+    await sleep(250);
   }
   if (publication !== null) await db.query(`DROP PUBLICATION IF EXISTS ${quoteIdent(publication)}`);
+}
+
+/** True when the publication exists and carries `marker` as its comment (Tandem made it). */
+export async function publicationMarked(
+  db: pg.ClientBase,
+  name: string,
+  marker: string,
+): Promise<boolean> {
+  const { rows } = await db.query<{ comment: string | null }>(
+    `SELECT obj_description(oid, 'pg_publication') AS comment FROM pg_publication
+      WHERE pubname = $1`,
+    [name],
+  );
+  return rows[0]?.comment === marker;
 }

@@ -9,7 +9,14 @@ import { classifyPgError } from './errors.ts';
 import { catalogObject, type TableModel } from './model.ts';
 import { derivedName } from './names.ts';
 import { positionAt, type PgPosition } from './position.ts';
-import { dropReplication, ensurePublication, ensureSlot } from './replication-setup.ts';
+import {
+  dropReplication,
+  ensurePublication,
+  ensureSlot,
+  publicationMarked,
+  publicationMarker,
+  slotStatus,
+} from './replication-setup.ts';
 import { snapshotRecords } from './snapshot.ts';
 import type { PostgresConfig } from './spec.ts';
 import { openStream } from './stream.ts';
@@ -37,6 +44,7 @@ export function createSession(
   );
   const slot = config.slotName ?? derivedName(context.connectionId);
   const publication = config.publicationName ?? derivedName(context.connectionId);
+  const marker = publicationMarker(context.connectionId);
   const commands = commandsTable(config.schema);
   const streams = new Set<ChangeStream<PgPosition>>();
   let models: Promise<Map<ObjectType, TableModel>> | undefined;
@@ -77,7 +85,7 @@ export function createSession(
         throw wrap('TANDEM_E_POSTGRES_CONNECT', 'cannot connect', error);
       });
       try {
-        await ensurePublication(db, publication, list);
+        await ensurePublication(db, publication, list, marker);
         return positionAt(await ensureSlot(db, slot));
       } catch (error) {
         throw wrap('TANDEM_E_POSTGRES_SLOT', `preparing slot ${slot} failed`, error);
@@ -118,19 +126,44 @@ export function createSession(
       return writeBatch(pool, target, commands, batch);
     },
 
-    async dropSource() {
+    async dropSource(options) {
       for (const stream of [...streams]) await stream.close();
       streams.clear();
       // A closed session still drops what it made: on a connection of its own.
       const db = new pg.Client(clientConfig(config));
-      await db.connect();
+      await db.connect().catch((error: unknown) => {
+        throw wrap('TANDEM_E_POSTGRES_CONNECT', 'cannot connect', error);
+      });
       try {
-        await dropReplication(db, slot, config.publicationName === undefined ? publication : null);
+        // The derived publication is this connection's; a configured one only when Tandem made it
+        // (its comment says so): one a DBA made for Tandem stays.
+        const ours =
+          config.publicationName === undefined ||
+          (await publicationMarked(db, publication, marker));
+        await dropReplication(db, slot, ours ? publication : null, options);
       } catch (error) {
         throw wrap('TANDEM_E_POSTGRES_SLOT', `dropping slot ${slot} failed`, error);
       } finally {
-        await db.end();
+        await db.end().catch(() => undefined);
       }
+    },
+
+    async sourceStatus() {
+      const holder = `replication slot ${slot}`;
+      let found;
+      try {
+        found = await slotStatus(pool, slot);
+      } catch (error) {
+        throw wrap('TANDEM_E_POSTGRES_SLOT', `reading slot ${slot} failed`, error);
+      }
+      if (!found) return { holder, exists: false, retainedBytes: 0, active: false };
+      return {
+        holder,
+        exists: true,
+        retainedBytes: found.retainedBytes,
+        active: found.active,
+        ...(found.walStatus === null ? {} : { detail: found.walStatus }),
+      };
     },
 
     async close() {

@@ -112,6 +112,27 @@ export interface SessionContext {
   readonly connectionId: string;
 }
 
+export interface DropSourceOptions {
+  /** How long to wait for a reader that still holds the source to let go; default 10 s. */
+  readonly waitMs?: number;
+  /** Stops the wait early (the drop then fails as still in use). */
+  readonly signal?: AbortSignal;
+}
+
+/** What a connection keeps on its system for reading (see `ConnectorSession.sourceStatus`). */
+export interface SourceStatus {
+  /** What is kept, for people: e.g. `replication slot tandem_conn_0a1b2c3d4e5f`. */
+  readonly holder: string;
+  /** False until a reader first made it, and again once it was released. */
+  readonly exists: boolean;
+  /** Bytes of change log the system keeps for it (PostgreSQL: WAL from the slot's restart_lsn). */
+  readonly retainedBytes: number;
+  /** True while a reader holds it. */
+  readonly active: boolean;
+  /** The system's own word on it, when it has one (PostgreSQL's `wal_status`: reserved, … lost). */
+  readonly detail?: string;
+}
+
 /** An open connection to one system (pools, clients), used by check, discover, reads and writes. */
 export interface ConnectorSession<P> {
   check(): Promise<CheckResult>;
@@ -129,8 +150,19 @@ export interface ConnectorSession<P> {
   stream(from: P, options?: ReadOptions): Promise<ChangeStream<P>>;
   /** Applies a batch of commands of one object; a result per command, in order. */
   write(object: ObjectType, commands: readonly SinkCommand[]): Promise<WriteResult[]>;
-  /** Drops what the connection keeps on the system for reading (PostgreSQL: the slot). */
-  dropSource?(): Promise<void>;
+  /**
+   * Releases what the connection keeps on the system for reading (PostgreSQL: its replication
+   * slot and the publication it made), once no reader holds it: a reader that still does is waited
+   * for, never ended, for up to `waitMs`. Nothing left to release is no error, so a second call
+   * succeeds. Connectors that keep nothing there (MariaDB reads the binlog by GTID, HubSpot its
+   * API) do not declare it.
+   */
+  dropSource?(options?: DropSourceOptions): Promise<void>;
+  /**
+   * What the connection keeps on the system for reading and what it costs the system now
+   * (PostgreSQL: the WAL its slot retains). Declared only where something is kept.
+   */
+  sourceStatus?(): Promise<SourceStatus>;
   close(): Promise<void>;
 }
 
