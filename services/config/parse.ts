@@ -50,6 +50,35 @@ export function url(protocols: readonly string[]): Parser<string> {
   };
 }
 
+const byteUnits: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/**
+ * A size in bytes: a whole number, or a number with a unit as PostgreSQL writes them (`kB`, `MB`,
+ * `GB`, `TB`, multiples of 1024; `KiB`… too), case-insensitive: `1GB` = 1073741824.
+ */
+export const byteSize: Parser<number> = (raw, setting) => {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
+  const factor = m ? (m[2] === '' ? 1 : byteUnits[m[2]?.toLowerCase() ?? '']) : undefined;
+  const n = m && factor !== undefined ? Math.round(Number(m[1]) * factor) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError(
+      setting,
+      `'${raw}' is not a size (bytes, or a number with kB, MB, GB, TB)`,
+    );
+  }
+  return n;
+};
+
 /** `host:port[,host:port…]`, as Kafka clients take their bootstrap brokers. */
 export const brokerList: Parser<readonly string[]> = (raw, setting) => {
   const brokers = raw

@@ -1,6 +1,7 @@
 import { ConfigError } from './errors.ts';
 import {
   brokerList,
+  byteSize,
   oneOf,
   port,
   positiveInt,
@@ -132,6 +133,13 @@ export const settings = {
     default: 'tandem',
     description: 'Prefix of every Redis key Tandem writes',
     parse: text,
+  }),
+  sourceRetentionWarning: setting({
+    env: 'TANDEM_SOURCE_RETENTION_WARNING',
+    default: '1GB',
+    description:
+      "WAL a PostgreSQL connection's slot may retain before the sync health warns (source-retention); bytes, or kB/MB/GB/TB (×1024)",
+    parse: byteSize,
   }),
   logLevel: setting({
     env: 'TANDEM_LOG_LEVEL',

@@ -51,6 +51,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env })).toThrow(message);
   });
 
+  it('reads the source retention warning as a size, 1 GiB by default', () => {
+    expect(loadConfig({ env: {} }).sourceRetentionWarning).toBe(1024 ** 3);
+    const size = (v: string) =>
+      loadConfig({ env: { TANDEM_SOURCE_RETENTION_WARNING: v } }).sourceRetentionWarning;
+    expect(size('10GB')).toBe(10 * 1024 ** 3);
+    expect(size('512 MiB')).toBe(512 * 1024 ** 2);
+    expect(size('1.5kB')).toBe(1536);
+    expect(size('4096')).toBe(4096);
+    for (const v of ['', '0', '-1', '10 GBs', 'lots', '1e3']) {
+      expect(() => size(v), v).toThrow(/TANDEM_SOURCE_RETENTION_WARNING: .* is not a size/);
+    }
+  });
+
   it('accepts bracketed IPv6 brokers and several tokens', () => {
     const c = loadConfig({
       env: {
