@@ -63,6 +63,7 @@ export interface Connect {
   readonly identity: IdentityMap;
   /** The connections whose reader runs in this instance. */
   readingHere(): string[];
+  /** Stops every reader and sink (what they keep on their systems stays); a second call waits for the first. */
   close(): Promise<void>;
 }
 
@@ -157,6 +158,11 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   function startSource(rt: Runtime): void {
     const run = async () => {
       const session = await openSession(rt);
+      if (rt.closed) {
+        // Stopped (or deleted) while the session opened: never start a reader nobody stops.
+        await session.close();
+        return;
+      }
       const task = createSourceTask({
         connectionId: rt.connection.id,
         connector: rt.connector,
@@ -231,6 +237,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       return;
     }
     if (await rt.lease.acquire()) {
+      if (rt.closed) {
+        await rt.lease.release();
+        return;
+      }
       logger.info({ connection: rt.connection.id, fence: rt.lease.fence }, 'reader lease taken');
       startSource(rt);
     }
@@ -287,9 +297,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     logger.info({ connection: connection.id, type: connection.type }, 'connection started');
   }
 
-  async function stopConnection(id: string): Promise<void> {
+  /** Stops the connection's reader and sink here; returns what ran, if anything did. */
+  async function stopConnection(id: string): Promise<Runtime | undefined> {
     const rt = runtimes.get(id);
-    if (!rt) return;
+    if (!rt) return undefined;
     runtimes.delete(id);
     rt.closed = true;
     clearTimeout(rt.timer);
@@ -297,6 +308,51 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     await rt.lease.release().catch(() => undefined);
     await rt.sink.stop();
     await rt.sinkSession.close();
+    return rt;
+  }
+
+  // Releases of deleted connections' sources: they wait for readers to let go, so they run
+  // beside the queue of connection changes, not in it.
+  const releasing = new AbortController();
+  const releases = new Set<Promise<void>>();
+
+  /**
+   * A deleted connection's reader is stopped (above); then what it kept on its system for
+   * reading is released (PostgreSQL: the slot and the publication it made) — by every instance
+   * that ran the connection: each drop waits for any reader still holding the slot to let go (one
+   * in another instance that has not seen the delete yet), so the last reader to stop is followed
+   * by a drop. The API drops it too, for when no `connect` runs. Its position is forgotten.
+   */
+  function releaseSource(rt: Runtime): void {
+    const id = rt.connection.id;
+    const work = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        const session = await openSession(rt);
+        try {
+          if (session.dropSource) {
+            await session.dropSource({ waitMs: 60_000, signal: releasing.signal });
+            logger.info({ connection: id }, 'source of the deleted connection released');
+          }
+          break;
+        } catch (err) {
+          if (attempt >= 3 || releasing.signal.aborted) throw err;
+          logger.warn({ connection: id, err }, 'releasing the source failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
+        } finally {
+          await session.close().catch(() => undefined);
+        }
+      }
+    })()
+      .catch((err: unknown) => {
+        logger.error(
+          { connection: id, err },
+          'could not release what the deleted connection kept on its system',
+        );
+      })
+      .then(() => positions.forget(id))
+      .catch((err: unknown) => logger.warn({ connection: id, err }, 'position not forgotten'));
+    releases.add(work);
+    void work.finally(() => releases.delete(work));
   }
 
   // Connection changes apply one at a time, in the order seen.
@@ -322,12 +378,14 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
         }
         const current = runtimes.get(id);
         if (current && JSON.stringify(current.connection) === JSON.stringify(wanted)) return;
-        await stopConnection(id);
+        const stopped = await stopConnection(id);
         if (wanted) await startConnection(wanted);
+        else if (stopped && !connections.ids().includes(id)) releaseSource(stopped);
       },
       (err: unknown) =>
         logger.error({ err, connection: id }, 'could not apply a connection change'),
     );
+  let closing: Promise<void> | undefined;
   const unsubscribe = connections.onChange((id) => enqueue(id));
   for (const id of connections.ids()) enqueue(id);
   await queue.idle();
@@ -339,16 +397,21 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     topics,
     identity,
     readingHere: () => [...runtimes.values()].filter((r) => r.source).map((r) => r.connection.id),
-    async close() {
-      unsubscribe();
-      await queue.idle();
-      for (const id of [...runtimes.keys()]) await stopConnection(id);
-      await producer.disconnect();
-      if (!options.configTable) await configTable.close();
-      await positionTable.close();
-      await changelog.close();
-      await admin.disconnect();
-      redis.disconnect();
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        await queue.idle();
+        for (const id of [...runtimes.keys()]) await stopConnection(id);
+        releasing.abort();
+        await Promise.allSettled([...releases]);
+        await producer.disconnect();
+        if (!options.configTable) await configTable.close();
+        await positionTable.close();
+        await changelog.close();
+        await admin.disconnect();
+        redis.disconnect();
+      })();
+      return closing;
     },
   };
 }
