@@ -22,6 +22,8 @@ export interface AllOptions {
   readonly logger: Logger;
   /** How long a connection's reader lease lives without renewal. */
   readonly leaseTtlMs?: number;
+  /** TANDEM_SOURCE_RETENTION_WARNING: retained change log (bytes) past which sync health warns. */
+  readonly sourceRetentionWarningBytes?: number;
 }
 
 export interface All {
@@ -94,6 +96,9 @@ export async function startAll(options: AllOptions): Promise<All> {
       port: options.apiPort,
       ...(options.apiHost === undefined ? {} : { host: options.apiHost }),
       logger: logger.child({ role: 'api' }),
+      ...(options.sourceRetentionWarningBytes === undefined
+        ? {}
+        : { sourceRetentionWarningBytes: options.sourceRetentionWarningBytes }),
       engine: {
         progress: (sync) => processor.progress(sync),
         resyncDeleted: (syncId, into) => processor.resyncDeleted(syncId, into),

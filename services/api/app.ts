@@ -64,6 +64,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     logger,
     connectors: deps.connectors ?? new Map(registered.map((c) => [c.type, c])),
     connectorTimeoutMs: deps.connectorTimeoutMs ?? 15_000,
+    sourceStatusTimeoutMs: deps.sourceStatusTimeoutMs ?? 4_000,
+    sourceRetentionWarningBytes: deps.sourceRetentionWarningBytes ?? 1024 ** 3,
     lock: keyedLock(),
   };
 

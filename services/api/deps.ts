@@ -32,6 +32,16 @@ export interface ApiDeps {
   readonly logger?: Logger;
   /** How long a connection check or discovery may take; default 15 s. */
   readonly connectorTimeoutMs?: number;
+  /**
+   * How long reading what a connection keeps on its system (PostgreSQL: its slot's retained WAL)
+   * may take before the views report it as unknown; default 4 s.
+   */
+  readonly sourceStatusTimeoutMs?: number;
+  /**
+   * Retained change log (bytes) above which a sync's health warns (`source-retention`);
+   * default 1 GiB (TANDEM_SOURCE_RETENTION_WARNING).
+   */
+  readonly sourceRetentionWarningBytes?: number;
 }
 
 /** The deps as route plugins receive them (defaults applied). */
@@ -39,4 +49,6 @@ export interface RouteDeps extends ApiDeps {
   readonly connectors: ReadonlyMap<string, Connector<unknown, unknown>>;
   readonly logger: Logger;
   readonly connectorTimeoutMs: number;
+  readonly sourceStatusTimeoutMs: number;
+  readonly sourceRetentionWarningBytes: number;
 }

@@ -18,7 +18,7 @@ class TimeoutError extends Error {
  * Runs `fn` on a fresh session of the connection, within `timeoutMs`; the session is closed
  * either way (after a timeout, in the background once `fn` settles).
  */
-async function withSession<T>(
+export async function withSession<T>(
   connector: Connector<unknown, unknown>,
   connectionId: string,
   config: unknown,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionRecord, ConnectionStatus } from '../connect/connections.ts';
 import type { SyncConfig } from '../engine/types.ts';
 import type { RouteDeps } from './deps.ts';
+import type { SourceView } from './sources.ts';
 
 /** A new id: a short prefix and 12 hex digits (safe in topic, group, slot and key names). */
 export function newId(kind: 'conn' | 'sync'): string {
@@ -17,6 +18,8 @@ export interface ConnectionView {
   readonly checkedAt: string | null;
   readonly config: unknown;
   readonly limits?: ConnectionRecord['limits'];
+  /** What the connection keeps on its system for reading (read and list only; see sources.ts). */
+  readonly source?: SourceView;
 }
 
 /** A connection as the API shows it: `masked` must come from `registry.masked*` (no secrets). */

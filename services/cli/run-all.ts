@@ -37,6 +37,7 @@ export function runAll(ctx: RoleContext): Promise<number> {
         tokens: config.apiTokens,
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         apiPort: config.apiPort,
+        sourceRetentionWarningBytes: config.sourceRetentionWarning,
         logger,
       }).catch(async (err: unknown) => {
         await registry?.close();

@@ -50,6 +50,8 @@ export interface ApiOptions {
   readonly schemaRegistryUrl?: string;
   /** Default: the health queries over ClickHouse. */
   readonly health?: HealthSource;
+  /** TANDEM_SOURCE_RETENTION_WARNING: retained change log (bytes) past which sync health warns. */
+  readonly sourceRetentionWarningBytes?: number;
   /**
    * The config table, when the roles of one process share it (`tandem all`): opened and closed
    * by its owner. Default: the role opens its own.
@@ -117,6 +119,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       engine,
       tokens: options.tokens,
       logger,
+      ...(options.sourceRetentionWarningBytes === undefined
+        ? {}
+        : { sourceRetentionWarningBytes: options.sourceRetentionWarningBytes }),
     });
     cleanups.push(() => app.close());
     await app.listen({ host: options.host ?? '0.0.0.0', port: options.port });
@@ -225,6 +230,7 @@ export function runApi(ctx: RoleContext): Promise<number> {
         tokens: config.apiTokens,
         secretKey: config.secretKey,
         port: config.apiPort,
+        sourceRetentionWarningBytes: config.sourceRetentionWarning,
         logger,
       }),
     (api) => ({ url: api.url, docs: `${api.url}/docs` }),

@@ -36,6 +36,9 @@ describe('health views', () => {
       byCategory: [{ category: 'invalid-value', count: 1, hint: 'fix it' }],
       lastChangeAt: '2024-05-01T10:00:00.000Z',
       lagMs: 120,
+      // No connect runs here: the PostgreSQL side's slot was never made; HubSpot keeps nothing.
+      sources: [expect.objectContaining({ side: 'a', connection: fx.pgId, state: 'absent' })],
+      warnings: [],
     });
   });
 

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { messageOf } from '../../../connectors/sdk/errors.ts';
 import { validateConfig } from '../../../connectors/sdk/spec.ts';
-import type { ConnectionRecord, ConnectionStatus } from '../../connect/connections.ts';
+import {
+  ConnectionSecretError,
+  type ConnectionRecord,
+  type ConnectionStatus,
+} from '../../connect/connections.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import {
@@ -13,7 +17,8 @@ import {
   listConnectionsSchema,
 } from '../schemas/connections.ts';
 import { checkConfig, discoverCatalog, prepare } from '../sessions.ts';
-import { connectionView, newId } from '../views.ts';
+import { sourceReleases, sourceView } from '../sources.ts';
+import { connectionView, newId, type ConnectionView } from '../views.ts';
 
 interface CreateBody {
   type: string;
@@ -25,7 +30,10 @@ interface IdParams {
   id: string;
 }
 
-/** `/v1/connections`: create (validated against the connector spec, then checked), read, check, discover, delete. */
+/**
+ * `/v1/connections`: create (validated against the connector spec, then checked), read (with what
+ * the connection keeps on its system, read live), check, discover, delete (releasing that).
+ */
 export function connectionRoutes(
   app: FastifyInstance,
   deps: RouteDeps,
@@ -42,6 +50,13 @@ export function connectionRoutes(
     if (!masked) throw notFound('connection', id);
     return connectionView(masked, connections.status(id));
   };
+  /** The view with the connection's source, for connectors that keep one on their system. */
+  const withSource = async (base: ConnectionView): Promise<ConnectionView> => {
+    const source = await sourceView(deps, base.id);
+    return source ? { ...base, source } : base;
+  };
+  const releases = sourceReleases(deps);
+  app.addHook('onClose', () => releases.close());
   const status = (ok: boolean, message: string): ConnectionStatus => ({
     ok,
     message,
@@ -76,15 +91,17 @@ export function connectionRoutes(
     },
   );
 
-  app.get('/connections', { schema: listConnectionsSchema }, () => ({
-    connections: connections
-      .maskedList()
-      .sort((x, y) => x.name.localeCompare(y.name) || x.id.localeCompare(y.id))
-      .map((c) => connectionView(c, connections.status(c.id))),
+  app.get('/connections', { schema: listConnectionsSchema }, async () => ({
+    connections: await Promise.all(
+      connections
+        .maskedList()
+        .sort((x, y) => x.name.localeCompare(y.name) || x.id.localeCompare(y.id))
+        .map((c) => withSource(connectionView(c, connections.status(c.id)))),
+    ),
   }));
 
   app.get<{ Params: IdParams }>('/connections/:id', { schema: getConnectionSchema }, (request) =>
-    view(request.params.id),
+    withSource(view(request.params.id)),
   );
 
   app.delete<{ Params: IdParams }>(
@@ -100,8 +117,17 @@ export function connectionRoutes(
           `connection ${id} is used by sync ${users.map((s) => s.id).join(', ')}; delete those first`,
         );
       }
+      // Read before the row goes: releasing the source needs the credentials.
+      let record: ConnectionRecord | undefined;
+      try {
+        record = connections.get(id);
+      } catch (err) {
+        if (!(err instanceof ConnectionSecretError)) throw err;
+        request.log.warn({ connection: id, err: err.message }, 'source not released');
+      }
       await connections.remove(id);
       request.log.info({ connection: id }, 'connection deleted');
+      if (record) await releases.release(record, deps.logger);
       return reply.code(204).send();
     },
   );

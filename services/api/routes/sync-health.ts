@@ -4,6 +4,7 @@ import type { RecordFilter, RecordStatus } from '../../outcomes/health-types.ts'
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { healthSchema, recordsSchema, timelineSchema } from '../schemas/health.ts';
+import { syncSources } from '../sources.ts';
 import { storedSync } from './syncs.ts';
 
 interface IdParams {
@@ -38,15 +39,25 @@ function checkRange(from: Date | undefined, to: Date | undefined): void {
   }
 }
 
-/** `/v1/syncs/:id/health | records | timeline`: the health views, read through `HealthSource`. */
+/**
+ * `/v1/syncs/:id/health | records | timeline`: the health views, read through `HealthSource`; the
+ * health also shows the sources of the sync's connections and warnings about them.
+ */
 export function syncHealthRoutes(
   app: FastifyInstance,
   deps: RouteDeps,
   done: (err?: Error) => void,
 ): void {
-  app.get<{ Params: IdParams }>('/syncs/:id/health', { schema: healthSchema }, (request) =>
-    deps.health.health(storedSync(deps, request.params.id).id),
-  );
+  // The outcome counts from ClickHouse, and beside them what the sync's connections keep on their
+  // systems (read live, bounded: a database that does not answer shows as unknown).
+  app.get<{ Params: IdParams }>('/syncs/:id/health', { schema: healthSchema }, async (request) => {
+    const sync = storedSync(deps, request.params.id);
+    const [health, sources] = await Promise.all([
+      deps.health.health(sync.id),
+      syncSources(deps, sync),
+    ]);
+    return { ...health, ...sources };
+  });
 
   app.get<{ Params: IdParams; Querystring: RecordsQuery }>(
     '/syncs/:id/records',

@@ -49,3 +49,31 @@ export const directionSchema = {
   type: 'string',
   enum: ['two-way', 'a-to-b', 'b-to-a'],
 } as const;
+
+/** What a connection keeps on its system for reading, as read live (services/api/sources.ts). */
+export const sourceViewProperties = {
+  state: {
+    type: 'string',
+    enum: ['ok', 'absent', 'unknown'],
+    description:
+      '`ok`: read just now; `absent`: nothing is kept (no reader has made it yet); `unknown`: ' +
+      'the system did not answer in time or refused (see `message`).',
+  },
+  holder: {
+    type: ['string', 'null'],
+    description: 'What is kept, e.g. `replication slot tandem_conn_0a1b2c3d4e5f`.',
+  },
+  retainedBytes: {
+    type: ['integer', 'null'],
+    description:
+      'Bytes of change log the system keeps for it: PostgreSQL WAL, ' +
+      '`pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)` of the slot.',
+  },
+  active: { type: ['boolean', 'null'], description: 'Whether a reader holds it now.' },
+  detail: {
+    type: ['string', 'null'],
+    description: "The system's own word on it: PostgreSQL's `wal_status` (`lost`: WAL removed).",
+  },
+  message: { type: 'string' },
+  checkedAt: { type: 'string', format: 'date-time' },
+} as const;

@@ -1,4 +1,4 @@
-import { errors, idParams } from './common.ts';
+import { errors, idParams, sourceViewProperties } from './common.ts';
 
 const connectionView = {
   type: 'object',
@@ -15,6 +15,15 @@ const connectionView = {
     message: { type: 'string', description: 'What the last check said.' },
     checkedAt: { type: ['string', 'null'], format: 'date-time' },
     config: { type: 'object', additionalProperties: true },
+    source: {
+      type: 'object',
+      description:
+        'What the connection keeps on its system for reading, read live by GET (one and list): ' +
+        'PostgreSQL its replication slot and the WAL the slot retains. Absent for connectors ' +
+        'that keep nothing there (MariaDB reads the binlog by GTID; HubSpot its API). Deleting ' +
+        'the connection releases it.',
+      properties: sourceViewProperties,
+    },
   },
 } as const;
 
@@ -76,7 +85,12 @@ export const getConnectionSchema = {
 
 export const deleteConnectionSchema = {
   tags: ['connections'],
-  summary: 'Delete a connection no sync uses',
+  summary: 'Delete a connection no sync uses, releasing what it keeps on its system',
+  description:
+    'Removes the connection, then releases what it kept on its system for reading: PostgreSQL ' +
+    'its replication slot (once no reader holds it: `connect` stops the connection’s reader) and ' +
+    'the publication Tandem made. The answer comes once that is done, or after the connector ' +
+    'timeout while the release goes on in the background.',
   params: idParams,
   response: { 204: { type: 'null' }, ...errors(401, 404, 409) },
 } as const;

@@ -1,4 +1,4 @@
-import { errors, idParams, objectTypeSchema } from './common.ts';
+import { errors, idParams, objectTypeSchema, sideSchema, sourceViewProperties } from './common.ts';
 
 const time = {
   type: 'string',
@@ -31,6 +31,40 @@ export const healthSchema = {
         },
         lastChangeAt: { type: ['string', 'null'] },
         lagMs: { type: ['number', 'null'] },
+        sources: {
+          type: 'array',
+          description:
+            'What each of the sync’s connections keeps on its system for reading (PostgreSQL: its ' +
+            'replication slot and the WAL it retains), read live; connectors that keep nothing ' +
+            '(MariaDB, HubSpot) are not listed. A database that does not answer in time shows as ' +
+            '`state: "unknown"`.',
+          items: {
+            type: 'object',
+            properties: {
+              side: sideSchema,
+              connection: { type: 'string' },
+              ...sourceViewProperties,
+            },
+          },
+        },
+        warnings: {
+          type: 'array',
+          description:
+            'Conditions of the sync’s connections worth acting on: `source-retention` when a ' +
+            'connection’s source retains more than TANDEM_SOURCE_RETENTION_WARNING.',
+          items: {
+            type: 'object',
+            properties: {
+              category: { type: 'string', enum: ['source-retention'] },
+              side: sideSchema,
+              connection: { type: 'string' },
+              retainedBytes: { type: 'integer' },
+              thresholdBytes: { type: 'integer' },
+              message: { type: 'string' },
+              hint: { type: 'string' },
+            },
+          },
+        },
       },
     },
     ...errors(401, 404),
