@@ -49,7 +49,10 @@ export interface AllFixture {
   close(): Promise<void>;
 }
 
-export async function startAllFixture(label: string): Promise<AllFixture> {
+export async function startAllFixture(
+  label: string,
+  options: { sourceRetentionWarningBytes?: number } = {},
+): Promise<AllFixture> {
   const ep = endpoints();
   const prefix = uniqueName(label);
   const token = `tok-${randomBytes(16).toString('hex')}`;
@@ -69,6 +72,7 @@ export async function startAllFixture(label: string): Promise<AllFixture> {
     apiHost: '127.0.0.1',
     logger,
     leaseTtlMs: 3_000,
+    ...options,
   });
   const systems: ConformanceSystem[] = [];
   const { url } = all.api;
