@@ -5,7 +5,7 @@ import uiPlugin from '../ui/plugin.ts';
 import type { ApiDeps, RouteDeps } from './deps.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
-import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { errorHandlerPlugin, replyWithError } from './plugins/error-handler.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -43,6 +43,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1_048_576,
+    // A malformed or overlong path fails before routing: answer it like every other error.
+    frameworkErrors: replyWithError,
     // The UI and the demo poll every few seconds: one debug line per request, not two info lines.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allowUnionTypes: true } },

@@ -238,6 +238,18 @@ describe('authentication', () => {
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
   });
 
+  it.each([
+    ['not valid percent-encoding', '/v1/connections/%zz', 400],
+    ['not UTF-8 once decoded', '/v1/syncs/%ED%A0%80/health', 400],
+    ['a path parameter over the router limit', `/v1/syncs/${'x'.repeat(101)}`, 414],
+  ])('answers a path %s with a coded error, as every other error', async (_what, url, status) => {
+    const res = await api.call({ url });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toEqual({
+      error: { code: 'TANDEM_E_VALIDATION', message: expect.any(String) },
+    });
+  });
+
   it('checks authentication before validating the body', async () => {
     const res = await api.app.inject({ method: 'POST', url: '/v1/connections', payload: {} });
     expect(res.statusCode).toBe(401);

@@ -1,6 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { mapError } from '../errors.ts';
+
+/**
+ * Answers a failure as `{"error": {"code", "message"}}`: the error handler's, and Fastify's
+ * `frameworkErrors` (a path that is not valid percent-encoding, a path parameter over the
+ * router's length limit), which fail before any route or handler is found.
+ */
+export function replyWithError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = mapError(err, request.id);
+  if (mapped.unexpected) {
+    request.log.error({ err, method: request.method, url: request.url }, 'request failed');
+  }
+  void reply.code(mapped.status).send(mapped.body);
+}
 
 /**
  * The one error handler and not-found handler: every failure answers
@@ -9,13 +22,7 @@ import { mapError } from '../errors.ts';
  */
 export const errorHandlerPlugin = fp(
   (app: FastifyInstance, _options: unknown, done: (err?: Error) => void) => {
-    app.setErrorHandler((err, request, reply) => {
-      const mapped = mapError(err, request.id);
-      if (mapped.unexpected) {
-        request.log.error({ err, method: request.method, url: request.url }, 'request failed');
-      }
-      return reply.code(mapped.status).send(mapped.body);
-    });
+    app.setErrorHandler(replyWithError);
     app.setNotFoundHandler((request, reply) =>
       reply.code(404).send({
         error: {
