@@ -90,6 +90,8 @@ interface FastifyLikeError {
   readonly message?: string;
   readonly validation?: ReadonlyArray<{ instancePath?: string; message?: string }>;
   readonly validationContext?: string;
+  /** A Kafka protocol error's name (KafkaJS), e.g. `MESSAGE_TOO_LARGE`. */
+  readonly type?: string;
 }
 
 export interface MappedError {
@@ -142,6 +144,11 @@ export function mapError(err: unknown, requestId: string): MappedError {
     if (e.errorClass === 'transient') {
       return { status: 503, body: body(apiErrors.unavailable.code, e.message), unexpected: true };
     }
+  }
+  if (e.type === 'MESSAGE_TOO_LARGE') {
+    // A body within the body limit can still make a stored sync or connection (defaults filled
+    // in, credentials encrypted) larger than the config topic takes: the caller's input, not ours.
+    return known('payloadTooLarge', 'the result is too large to store: send a smaller body');
   }
   const status = e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

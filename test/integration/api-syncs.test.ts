@@ -128,6 +128,21 @@ describe('POST /v1/syncs', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('TANDEM_E_SYNC_OBJECT_UNSUPPORTED');
   });
+
+  it('refuses with 413 a body within the limit whose sync is too large to store, and stays usable', async () => {
+    // The default mappings make the stored sync larger than the body: just under the 1 MiB body
+    // limit, it is over what the config topic takes (the API answered 500 for it).
+    const body = contactsSync({
+      rules: { initialFilter: [{ side: 'a', field: 'email', op: 'neq', value: '' }] },
+    });
+    const pad = 1_048_576 - Buffer.byteLength(JSON.stringify(body)) - 10;
+    (body.rules as { initialFilter: Array<{ value: string }> }).initialFilter[0]!.value =
+      'p'.repeat(pad);
+    const res = await createSync(body);
+    expect(res.statusCode, res.body).toBe(413);
+    expect(res.json().error.code).toBe('TANDEM_E_PAYLOAD_TOO_LARGE');
+    expect((await createSync(contactsSync())).statusCode).toBe(201);
+  });
 });
 
 describe('a sync’s life: patch, start, stop, delete', () => {
