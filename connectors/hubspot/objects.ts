@@ -26,20 +26,28 @@ export interface AssociationSpec {
   readonly to: ObjectType;
   /** The HubSpot-defined "Primary" association type id (v4), or null where none exists. */
   readonly primaryTypeId: number | null;
-  /** The v3 `associations` type name of the primary association (`contact_to_company`). */
-  readonly primaryV3Type: string | null;
 }
 
 /**
- * HubSpot-defined types (Associations v4, "HubSpot defined association types"): contact→company
- * Primary is 1, deal→company Primary is 5; deal→contact has no primary label.
+ * The category of the association types HubSpot defines (as opposed to `USER_DEFINED` labels); a
+ * type is identified by its category and its id together.
+ */
+export const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED';
+
+/**
+ * HubSpot-defined association types ("Associations v4", sections "HubSpot defined association
+ * types" and the association type id table, https://developers.hubspot.com/docs/api/crm/associations):
+ * contact→company Primary is 1, deal→company Primary is 5, both `HUBSPOT_DEFINED`; deal→contact
+ * has no primary label. The primary flag is read only from these ids and that category in v4
+ * answers (`associationTypes: [{category, typeId, label}]`), never from the `type` names of the
+ * v3 list API's inline associations, which HubSpot does not document.
  */
 export const associationSpecs: Readonly<Record<ObjectType, readonly AssociationSpec[]>> = {
-  contacts: [{ to: 'companies', primaryTypeId: 1, primaryV3Type: 'contact_to_company' }],
+  contacts: [{ to: 'companies', primaryTypeId: 1 }],
   companies: [],
   deals: [
-    { to: 'companies', primaryTypeId: 5, primaryV3Type: 'deal_to_company' },
-    { to: 'contacts', primaryTypeId: null, primaryV3Type: null },
+    { to: 'companies', primaryTypeId: 5 },
+    { to: 'contacts', primaryTypeId: null },
   ],
 };
 

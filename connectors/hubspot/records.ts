@@ -10,9 +10,14 @@ export interface ApiRecord {
   readonly updatedAt?: string;
   readonly archived?: boolean;
   readonly archivedAt?: string;
-  readonly associations?: Readonly<
-    Record<string, { readonly results?: readonly { id: string; type?: string }[] } | undefined>
-  >;
+  /** The list API's inline associations by object type (see associations-read.ts). */
+  readonly associations?: Readonly<Record<string, InlineAssociations | undefined>>;
+}
+
+/** One object type's associations inlined in a list read: a first page, `paging` if more. */
+export interface InlineAssociations {
+  readonly results?: readonly { readonly id: string | number; readonly type?: string }[];
+  readonly paging?: { readonly next?: { readonly after?: string } };
 }
 
 export interface ApiPage {

@@ -1,13 +1,16 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { SourceRecord } from '../sdk/types.ts';
-import { associationsOf } from './associations-read.ts';
+import { associationsOf, inlineTargets } from './associations-read.ts';
 import type { HubSpotHttp } from './http.ts';
-import { associationSpecs } from './objects.ts';
 import { type ApiPage, toSourceRecord } from './records.ts';
 
 /**
- * Every current record of an object through the list API (`GET /crm/v3/objects/<object>`,
- * 100 a page, cursor `paging.next.after`), with the properties read and its associations.
+ * Every current record of an object through the list API (`GET /crm/v3/objects/<object>`, 100 a
+ * page — the documented maximum — cursor `paging.next.after`; "List",
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/companies/get-companies),
+ * with the properties read and its associations: those without a primary label inlined in the
+ * page (`associations=`), the others and any inline block that pages read through v4
+ * (associations-read.ts).
  */
 export async function* snapshotRecords(
   http: HubSpotHttp,
@@ -15,7 +18,7 @@ export async function* snapshotRecords(
   properties: readonly string[],
   signal?: AbortSignal,
 ): AsyncGenerator<readonly SourceRecord[]> {
-  const associations = associationSpecs[object].map((s) => s.to);
+  const associations = inlineTargets(object);
   let after: string | undefined;
   do {
     if (signal?.aborted) return;
@@ -30,7 +33,7 @@ export async function* snapshotRecords(
       ...(signal ? { signal } : {}),
     });
     const results = body?.results ?? [];
-    const refs = await associationsOf(http, object, results, signal);
+    const refs = await associationsOf(http, object, results, signal, associations);
     const readAt = Date.now();
     if (results.length > 0) {
       yield results.map((r) =>
