@@ -6,9 +6,14 @@ import type { ApiRecord } from './records.ts';
 
 /**
  * Reading the batch endpoints' answers (201/200, or 207 Multi-Status with `errors`): which input
- * became which record, which failed and why. Inputs carry an `objectWriteTraceId` so a 207 names
- * the failed ones (`errors[].context.objectWriteTraceId`); results are matched by that id where
- * HubSpot echoes it, else by email (contacts), else in input order.
+ * became which record, which failed and why. HubSpot promises no order for `results`, so they are
+ * never matched by position while anything better is there. Every create input carries a unique
+ * `objectWriteTraceId`, which the batch create reference lists on inputs and on the records
+ * answered (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/objects/batch/create-objects)
+ * and which a 207 uses to name failed inputs (`errors[].context.objectWriteTraceId`, "Error
+ * handling", https://developers.hubspot.com/docs/api-reference/error-handling). Results are
+ * matched by it; only results that come back without one fall back to the email (contacts), and
+ * only what is left after that to input order.
  */
 export interface BatchErrorItem extends HubSpotErrorBody {
   readonly status?: string;
@@ -74,9 +79,11 @@ export function createOutcomes(
     }
   }
   const unmatched: ApiRecord[] = [];
+  const traceIds = new Set(inputs.map((i) => i.traceId));
   for (const result of response.results ?? []) {
-    if (result.objectWriteTraceId !== undefined) {
-      out.set(result.objectWriteTraceId, { kind: 'created', id: String(result.id) });
+    const traceId = result.objectWriteTraceId;
+    if (traceId !== undefined && traceIds.has(traceId)) {
+      out.set(traceId, { kind: 'created', id: String(result.id) });
     } else unmatched.push(result);
   }
   let open = inputs.filter((i) => !out.has(i.traceId));
