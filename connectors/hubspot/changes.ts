@@ -2,7 +2,17 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import type { Logger } from '../../services/log/logger.ts';
 import type { SourceRecord } from '../sdk/types.ts';
 import { associationsOf } from './associations-read.ts';
-import { advance, firstScan, isSeen, nextScan, searchBody, type Scan } from './cursor.ts';
+import {
+  advanceIn,
+  createSeenWindow,
+  firstScan,
+  isSeenIn,
+  nextScan,
+  searchBody,
+  windowStart,
+  type Scan,
+  type SeenWindow,
+} from './cursor.ts';
 import type { HubSpotHttp } from './http.ts';
 import { bookkeepingProperties } from './objects.ts';
 import type { Cursor } from './position.ts';
@@ -20,9 +30,20 @@ export interface ChangeReader {
   readonly signal?: AbortSignal;
 }
 
+/** How a poll treats the change cursor's re-read window (cursor.ts, "Late indexing"). */
+export interface WindowOptions {
+  /** The versions the stream read inside the window (kept across polls). */
+  readonly seen: SeenWindow;
+  /** How far the window trails the cursor's time. */
+  readonly overlapMs: number;
+  /** Read the window again on this poll (else start from the cursor's time). */
+  readonly rescan: boolean;
+}
+
 /**
- * One poll of an object's changes: the records modified after `start` up to `until`, a batch per
- * search page, in last-modified order (see cursor.ts for the paging rules).
+ * One poll of an object's changes: the records modified after `start` (or, on a rescan, inside its
+ * window) up to `until`, a batch per search page, in last-modified order, each version not read
+ * before (see cursor.ts for the paging and window rules).
  */
 export async function* pollChanges(
   reader: ChangeReader,
@@ -30,12 +51,14 @@ export async function* pollChanges(
   properties: readonly string[],
   start: Cursor,
   until: number,
+  window: WindowOptions = { seen: createSeenWindow(), overlapMs: 0, rescan: false },
 ): AsyncGenerator<readonly ReadChange[]> {
-  if (start.ts > until) return;
+  const since = window.rescan ? windowStart(start) : start.ts;
+  if (since > until) return;
   const { http, logger, signal } = reader;
   const requested = [...new Set([...properties, ...bookkeepingProperties(object)])];
   let cursor = start;
-  let scan: Scan | null = firstScan(start);
+  let scan: Scan | null = firstScan(start, since);
   while (scan !== null) {
     const { body } = await http.request<ApiPage>('POST', `/crm/v3/objects/${object}/search`, {
       body: searchBody(object, scan, until, requested),
@@ -54,8 +77,8 @@ export async function* pollChanges(
     const fresh: { record: ApiRecord; ts: number; cursor: Cursor }[] = [];
     for (const { record, ts } of timed) {
       const id = String(record.id);
-      if (isSeen(cursor, ts, id)) continue;
-      cursor = advance(cursor, ts, id);
+      if (isSeenIn(cursor, window.seen, ts, id)) continue;
+      cursor = advanceIn(cursor, window.seen, ts, id, window.overlapMs);
       fresh.push({ record, ts, cursor });
     }
     if (fresh.length > 0) {
@@ -78,14 +101,10 @@ export async function* pollChanges(
       }));
     }
     const last = results[results.length - 1];
-    scan = nextScan(
-      scan,
-      {
-        times: timed.map((t) => t.ts),
-        lastId: last === undefined ? undefined : String(last.id),
-        hasMore: body?.paging?.next !== undefined,
-      },
-      cursor,
-    );
+    scan = nextScan(scan, {
+      times: timed.map((t) => t.ts),
+      lastId: last === undefined ? undefined : String(last.id),
+      hasMore: body?.paging?.next !== undefined,
+    });
   }
 }

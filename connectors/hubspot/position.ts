@@ -6,11 +6,15 @@ import { codes } from './errors.ts';
 /**
  * Where a hubspot stream stands, per object: the change cursor (last-modified time in ms and the
  * ids already read at exactly that time) and the delete cursor (the same over `archivedAt`).
- * Everything modified before `ts`, and the listed ids at `ts`, has been yielded.
+ * Everything modified before `ts`, and the listed ids at `ts`, has been yielded — except that a
+ * change cursor may trail a re-read window from `from` (cursor.ts): records modified at or after
+ * `from` may still be read (again, after a restart), records before it never.
  */
 export interface Cursor {
   readonly ts: number;
   readonly ids: readonly string[];
+  /** Change cursors: the start of the window read again for late-indexed records; absent = ts. */
+  readonly from?: number;
 }
 
 export interface ObjectPosition {
@@ -38,7 +42,8 @@ export function startPosition(objects: readonly ObjectType[], now: number): HubS
 
 const VERSION = 1;
 
-type WireCursor = [number, string[]];
+/** `[ts, ids]`, or `[ts, ids, from]` for a change cursor trailing a re-read window. */
+type WireCursor = [number, string[]] | [number, string[], number];
 
 function invalid(reason: string): ConnectorError {
   return new ConnectorError(
@@ -49,18 +54,28 @@ function invalid(reason: string): ConnectorError {
 }
 
 function readCursor(raw: unknown, where: string): Cursor {
-  if (!Array.isArray(raw) || raw.length !== 2) throw invalid(`${where} is not [ts, ids]`);
-  const [ts, ids] = raw as unknown[];
+  if (!Array.isArray(raw) || raw.length < 2 || raw.length > 3) {
+    throw invalid(`${where} is not [ts, ids] or [ts, ids, from]`);
+  }
+  const [ts, ids, from] = raw as unknown[];
   if (typeof ts !== 'number' || !Number.isSafeInteger(ts)) throw invalid(`${where} ts`);
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !/^\d+$/.test(id))) {
     throw invalid(`${where} ids`);
   }
-  return { ts, ids: ids as string[] };
+  if (from === undefined) return { ts, ids: ids as string[] };
+  if (typeof from !== 'number' || !Number.isSafeInteger(from) || from > ts) {
+    throw invalid(`${where} from`);
+  }
+  return { ts, ids: ids as string[], from };
 }
 
-const wire = (c: Cursor): WireCursor => [c.ts, [...c.ids]];
+const wire = (c: Cursor): WireCursor =>
+  c.from !== undefined && c.from < c.ts ? [c.ts, [...c.ids], c.from] : [c.ts, [...c.ids]];
 
-/** JSON `{"hubspot":1,"objects":{"contacts":{"c":[ts,[ids]],"d":[ts,[ids]]}}}`, objects in order. */
+/**
+ * JSON `{"hubspot":1,"objects":{"contacts":{"c":[ts,[ids],from?],"d":[ts,[ids]]}}}`, objects in
+ * order; positions written before `from` existed decode with none (no window to re-read).
+ */
 export const positionCodec: PositionCodec<HubSpotPosition> = {
   encode(position) {
     const objects: Record<string, { c: WireCursor; d: WireCursor }> = {};

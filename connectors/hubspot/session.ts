@@ -70,6 +70,7 @@ export function openSession(
           propertiesOf,
           pollIntervalMs: config.pollIntervalMs,
           indexLagMs: config.indexLagMs,
+          indexOverlapMs: config.indexOverlapMs,
         },
         from,
         options,

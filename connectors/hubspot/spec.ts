@@ -10,6 +10,7 @@ export interface HubSpotConfig {
   readonly searchRequestsPerSecond: number;
   readonly pollIntervalMs: number;
   readonly indexLagMs: number;
+  readonly indexOverlapMs: number;
   readonly properties?: Readonly<Partial<Record<ObjectType, readonly string[]>>>;
 }
 
@@ -70,6 +71,13 @@ export const spec: JsonSchema = {
       default: 3000,
       description:
         "How long a change may take to reach HubSpot's search index: changes younger than this are read on a later poll.",
+    },
+    indexOverlapMs: {
+      type: 'integer',
+      minimum: 0,
+      default: 30000,
+      description:
+        'How far behind its newest change the change cursor reads again (every few polls), so a change the search index shows later than indexLagMs is still read, once: changes indexed up to indexLagMs + indexOverlapMs late are caught. 0 turns the re-read off.',
     },
     properties: {
       type: 'object',

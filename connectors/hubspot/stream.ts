@@ -2,7 +2,7 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import type { Logger } from '../../services/log/logger.ts';
 import type { ChangeStream, ReadOptions, StreamItem } from '../sdk/types.ts';
 import { pollChanges } from './changes.ts';
-import { advance } from './cursor.ts';
+import { advance, createSeenWindow, pruneSeen, type SeenWindow } from './cursor.ts';
 import { listArchived, newDeletes } from './deletes.ts';
 import type { HubSpotHttp } from './http.ts';
 import { type HubSpotPosition, type ObjectPosition, startCursor } from './position.ts';
@@ -11,6 +11,16 @@ import { deleteRecord } from './records.ts';
 /** Archived records are listed every this many polls (the first poll included). */
 export const ARCHIVE_SCAN_EVERY = 5;
 
+/**
+ * How often, over its length, the change cursor's window is read again (cursor.ts, "Late
+ * indexing"): a poll reads it again once `indexOverlapMs / WINDOW_READS` has passed since the last
+ * time (the first poll always, so a resumed stream starts with it). A record indexed late is found
+ * that long after it becomes searchable, and each change is read about this many times more while
+ * it is in the window — free while the window holds under a search page of changes, since the
+ * window and the new changes are then one query.
+ */
+export const WINDOW_READS = 10;
+
 export interface StreamSettings {
   readonly http: HubSpotHttp;
   readonly logger: Logger;
@@ -18,6 +28,8 @@ export interface StreamSettings {
   readonly propertiesOf: (object: ObjectType) => readonly string[];
   readonly pollIntervalMs: number;
   readonly indexLagMs: number;
+  /** How far behind its newest change the change cursor keeps a window to read again. */
+  readonly indexOverlapMs: number;
 }
 
 type Item = StreamItem<HubSpotPosition>;
@@ -57,24 +69,50 @@ export function openStream(
     state[object] ??= { changes: startCursor(now), deletes: startCursor(now) };
   }
   const position = (): HubSpotPosition => ({ objects: { ...state } });
+  const windows = new Map<ObjectType, SeenWindow>();
+  const lastWindowRead = new Map<ObjectType, number>();
+  /** Whether this poll of `object` reads its window again (and notes that it does). */
+  const rereads = (object: ObjectType): boolean => {
+    const now = Date.now();
+    const last = lastWindowRead.get(object);
+    if (last !== undefined && now - last < settings.indexOverlapMs / WINDOW_READS) return false;
+    lastWindowRead.set(object, now);
+    return true;
+  };
+  const seenOf = (object: ObjectType): SeenWindow => {
+    let seen = windows.get(object);
+    if (!seen) {
+      seen = createSeenWindow();
+      windows.set(object, seen);
+    }
+    return seen;
+  };
 
   async function* objectItems(object: ObjectType, poll: number): AsyncGenerator<Item[]> {
     const reader = { http: settings.http, logger: settings.logger, signal };
     const until = Date.now() - settings.indexLagMs;
     const start = state[object];
     if (!start) return;
+    const seen = seenOf(object);
     for await (const page of pollChanges(
       reader,
       object,
       settings.propertiesOf(object),
       start.changes,
       until,
+      {
+        seen,
+        overlapMs: settings.indexOverlapMs,
+        rescan: rereads(object),
+      },
     )) {
       yield page.map(({ record, cursor }) => {
         state[object] = { changes: cursor, deletes: state[object]?.deletes ?? cursor };
         return { kind: 'change', record, position: position() };
       });
     }
+    const changes = state[object]?.changes;
+    if (changes) pruneSeen(seen, changes);
     if (poll % ARCHIVE_SCAN_EVERY !== 0) return;
     const archived = await listArchived(settings.http, object, signal);
     const current = state[object];

@@ -4,9 +4,13 @@ import {
   SEARCH_CAP,
   SEARCH_PAGE,
   advance,
+  advanceIn,
+  createSeenWindow,
   firstScan,
   isSeen,
+  isSeenIn,
   nextScan,
+  pruneSeen,
   searchBody,
 } from '../../connectors/hubspot/cursor.ts';
 import { responseError } from '../../connectors/hubspot/errors.ts';
@@ -134,21 +138,14 @@ describe('hubspot change cursor', () => {
 
   it('starts each next page as a new query from the newest time read', () => {
     const scan = firstScan({ ts: 100, ids: [] });
-    const next = nextScan(
-      scan,
-      { times: [100, 120, 130], lastId: '3', hasMore: true },
-      { ts: 130, ids: ['3'] },
-    );
+    const next = nextScan(scan, { times: [100, 120, 130], lastId: '3', hasMore: true });
     expect(next).toEqual({ mode: 'time', since: 130, strict: false, offset: 0 });
-    expect(
-      nextScan(scan, { times: [100], lastId: '1', hasMore: false }, { ts: 100, ids: ['1'] }),
-    ).toBeNull();
+    expect(nextScan(scan, { times: [100], lastId: '1', hasMore: false })).toBeNull();
   });
 
   it('pages by offset only through a page-full of one millisecond, and drains by id at the 10,000 cap', () => {
-    const cursor: Cursor = { ts: 100, ids: [] };
     const full = { times: Array<number>(SEARCH_PAGE).fill(100), lastId: '5', hasMore: true };
-    expect(nextScan({ mode: 'time', since: 100, strict: false, offset: 0 }, full, cursor)).toEqual({
+    expect(nextScan({ mode: 'time', since: 100, strict: false, offset: 0 }, full)).toEqual({
       mode: 'time',
       since: 100,
       strict: false,
@@ -160,10 +157,10 @@ describe('hubspot change cursor', () => {
       strict: false,
       offset: SEARCH_CAP - SEARCH_PAGE,
     };
-    expect(nextScan(atCap, full, cursor)).toEqual({ mode: 'id', at: 100, afterId: null });
+    expect(nextScan(atCap, full)).toEqual({ mode: 'id', at: 100, afterId: null });
     const draining = { mode: 'id' as const, at: 100, afterId: null };
-    expect(nextScan(draining, full, cursor)).toEqual({ mode: 'id', at: 100, afterId: '5' });
-    expect(nextScan(draining, { ...full, hasMore: false }, cursor)).toEqual({
+    expect(nextScan(draining, full)).toEqual({ mode: 'id', at: 100, afterId: '5' });
+    expect(nextScan(draining, { ...full, hasMore: false })).toEqual({
       mode: 'time',
       since: 100,
       strict: true,
@@ -224,5 +221,66 @@ describe('hubspot change cursor', () => {
     const { seen } = await readAll(fake.http, { ts: T0 + 100, ids: [] }, T0 + 50);
     expect(seen).toEqual([]);
     expect(fake.searches()).toBe(0);
+  });
+
+  it('keeps a window trailing the cursor and tells read versions in it from unread ones', () => {
+    const seen = createSeenWindow();
+    let cursor: Cursor = { ts: 1000, ids: [] };
+    cursor = advanceIn(cursor, seen, 1500, '1', 300);
+    // The window never reaches back before where the cursor started.
+    expect(cursor).toEqual({ ts: 1500, ids: ['1'], from: 1200 });
+    cursor = advanceIn(cursor, seen, 2000, '2', 300);
+    expect(cursor).toEqual({ ts: 2000, ids: ['2'], from: 1700 });
+    // A late record behind the cursor but inside the window: unread until read, then read.
+    expect(isSeenIn(cursor, seen, 1800, '3')).toBe(false);
+    cursor = advanceIn(cursor, seen, 1800, '3', 300);
+    expect(cursor).toEqual({ ts: 2000, ids: ['2'], from: 1700 });
+    expect(isSeenIn(cursor, seen, 1800, '3')).toBe(true);
+    // Record 3 modified again: a new version, unread.
+    expect(isSeenIn(cursor, seen, 1900, '3')).toBe(false);
+    // Before the window: covered, whatever the id.
+    expect(isSeenIn(cursor, seen, 1699, '9')).toBe(true);
+    pruneSeen(seen, cursor);
+    expect([...seen.versions.keys()].sort()).toEqual(['2@2000', '3@1800']);
+    // Without an overlap the cursor behaves as before: no window.
+    expect(advanceIn({ ts: 5, ids: [] }, createSeenWindow(), 7, '4', 0)).toEqual({
+      ts: 7,
+      ids: ['4'],
+    });
+  });
+
+  it('reads a record the index showed after the cursor passed it, once, when the window is read again', async () => {
+    const all = records(3, (i) => T0 + 10 * (i + 1)); // ids 1..3 at T0+10, +20, +30
+    const late = all.splice(1, 1); // record 2 is not searchable yet
+    const { http } = fakeHubSpot(all);
+    const seen = createSeenWindow();
+    const window = (rescan: boolean) => ({ seen, overlapMs: 1000, rescan });
+    const poll = async (start: Cursor, rescan: boolean) => {
+      const out: string[] = [];
+      let cursor = start;
+      for await (const page of pollChanges(
+        { http, logger },
+        'contacts',
+        ['email'],
+        start,
+        T0 + 100,
+        window(rescan),
+      )) {
+        for (const c of page) {
+          out.push(c.record.recordId);
+          cursor = c.cursor;
+        }
+      }
+      return { out, cursor };
+    };
+    const first = await poll({ ts: T0, ids: [] }, true);
+    expect(first.out).toEqual(['1', '3']);
+    expect(first.cursor).toMatchObject({ ts: T0 + 30, from: T0 });
+    all.push(...late); // now indexed
+    const plain = await poll(first.cursor, false);
+    expect(plain.out).toEqual([]);
+    const again = await poll(plain.cursor, true);
+    expect(again.out).toEqual(['2']);
+    expect((await poll(again.cursor, true)).out).toEqual([]);
   });
 });

@@ -54,4 +54,20 @@ describe('hubspot position codec', () => {
       expect((caught as ConnectorError).classification.class).toBe('config');
     }
   });
+
+  it('keeps a change cursor’s window start, and reads positions written without one', () => {
+    const position: HubSpotPosition = {
+      objects: {
+        contacts: { changes: { ts: 9, ids: ['3'], from: 4 }, deletes: { ts: 2, ids: [] } },
+      },
+    };
+    const text = positionCodec.encode(position);
+    expect(JSON.parse(text).objects.contacts.c).toEqual([9, ['3'], 4]);
+    expect(positionCodec.decode(text)).toEqual(position);
+    const old = '{"hubspot":1,"objects":{"contacts":{"c":[9,["3"]],"d":[2,[]]}}}';
+    expect(positionCodec.decode(old).objects.contacts?.changes).toEqual({ ts: 9, ids: ['3'] });
+    expect(() =>
+      positionCodec.decode('{"hubspot":1,"objects":{"contacts":{"c":[9,[],10],"d":[2,[]]}}}'),
+    ).toThrow(ConnectorError);
+  });
 });
