@@ -244,13 +244,17 @@ describe('HubSpot simulator: list paging', () => {
     expect(new Set(seen).size).toBe(25);
   });
 
-  it('serves at most 100 records per page', async () => {
+  it('serves at most 100 records per page and answers a larger limit with 400, not a silent cap', async () => {
     fresh().control.seed(
       'deals',
       Array.from({ length: 150 }, (_, i) => ({ properties: { dealname: `D${i}` } })),
     );
-    const res = await call(sim, 'GET', '/crm/v3/objects/deals?limit=500');
-    expect(res.body.results).toHaveLength(100);
+    const full = await call(sim, 'GET', '/crm/v3/objects/deals?limit=100');
+    expect(full.body.results).toHaveLength(100);
+    const over = await call(sim, 'GET', '/crm/v3/objects/deals?limit=500');
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
+    expect((await call(sim, 'GET', '/crm/v3/objects/deals?limit=0')).status).toBe(400);
   });
 });
 

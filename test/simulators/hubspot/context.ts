@@ -1,9 +1,11 @@
 import type { AssociationStore } from './association-store.ts';
 import type { SimClock } from './clock.ts';
+import type { ExchangeLog } from './exchanges.ts';
 import type { FaultInjector, RequestLog } from './faults.ts';
 import type { PropertyRegistry } from './properties.ts';
 import type { RollingWindowLimiter } from './rate-limit.ts';
 import type { RecordStore } from './record-store.ts';
+import type { IndexDelay, SearchIndex } from './search-index.ts';
 
 export interface HubSpotSimulatorOptions {
   /** Private-app access tokens accepted as `Authorization: Bearer <token>`. Default `['test-token']`. */
@@ -25,6 +27,21 @@ export interface HubSpotSimulatorOptions {
   schemaReadOnlyTokens?: string[];
   /** Add a `Retry-After` header (seconds) to 429s. HubSpot documents none; default false. */
   sendRetryAfter?: boolean;
+  /**
+   * How long a write takes to reach the search index, in ms, or a function of the record written
+   * (search-index.ts). Default 0: searchable at once.
+   */
+  searchIndexDelayMs?: IndexDelay;
+  /** Associations per record and page of a v4 batch read (`paging.next.after`). Default 500. */
+  associationPageSize?: number;
+  /** Associations per record inlined in a list read before its block pages. Default 100. */
+  inlineAssociationPageSize?: number;
+  /** Answer every batch endpoint's `results` in a shuffled order (HubSpot promises none). */
+  shuffleBatchResults?: boolean;
+  /** Echo each input's `objectWriteTraceId` on batch create results. Default true. */
+  echoObjectWriteTraceId?: boolean;
+  /** Record every request and answer for contract tests (exchanges.ts). Default false. */
+  recordExchanges?: boolean;
   clockOffsetMs?: number;
   logger?: boolean;
 }
@@ -37,14 +54,20 @@ export interface SimLimits {
 
 /** Everything a route group needs; passed to each encapsulated plugin. */
 export interface SimContext {
-  options: Required<Omit<HubSpotSimulatorOptions, 'clockOffsetMs' | 'logger'>>;
+  options: Required<
+    Omit<HubSpotSimulatorOptions, 'clockOffsetMs' | 'logger' | 'searchIndexDelayMs'>
+  >;
   clock: SimClock;
   properties: PropertyRegistry;
   records: RecordStore;
   associations: AssociationStore;
+  searchIndex: SearchIndex;
   faults: FaultInjector;
   requests: RequestLog;
+  exchanges: ExchangeLog;
   limits: SimLimits;
+  /** The order a batch answers its results in: as given, or shuffled (`shuffleBatchResults`). */
+  order<T>(results: T[]): T[];
 }
 
 export interface RoutePluginOptions {

@@ -97,14 +97,18 @@ export function installGate(app: FastifyInstance, ctx: SimContext): void {
     const daily = ctx.limits.daily.hit(token);
     if (!daily.allowed) return tooMany(reply, ctx, 'DAILY', daily.resetInMs);
 
-    // Search has its own, lower, per-second limit and does not count against the burst window.
-    if (key === SEARCH_ROUTE) {
+    // Search has its own per-second limit on top of the app's limits, not instead of them: a
+    // search request also counts in the ten-second burst window and the daily total ("API usage
+    // guidelines and limits", https://developers.hubspot.com/docs/api/usage-details; "Search the
+    // CRM", https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm). No
+    // rate-limit headers are set on search answers.
+    const isSearch = key === SEARCH_ROUTE;
+    if (isSearch) {
       const search = ctx.limits.search.hit(token);
       if (!search.allowed) return tooMany(reply, ctx, 'SECONDLY', search.resetInMs);
-      return;
     }
     const burst = ctx.limits.burst.hit(token);
-    setRateHeaders(reply, ctx, daily, burst);
+    if (!isSearch) setRateHeaders(reply, ctx, daily, burst);
     if (!burst.allowed) return tooMany(reply, ctx, 'TEN_SECONDLY_ROLLING', burst.resetInMs);
   });
 }

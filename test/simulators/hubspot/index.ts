@@ -6,6 +6,8 @@ import { createClock } from './clock.ts';
 import type { SimClock } from './clock.ts';
 import type { HubSpotSimulatorOptions, SimContext } from './context.ts';
 import { HubSpotApiError, errorBody } from './errors.ts';
+import { createExchangeLog, installExchangeRecorder } from './exchanges.ts';
+import type { Exchange } from './exchanges.ts';
 import { createFaultInjector, createRequestLog } from './faults.ts';
 import type { FaultSpec } from './faults.ts';
 import { installGate } from './gate.ts';
@@ -14,6 +16,7 @@ import type { CustomPropertyInput } from './properties.ts';
 import { createDailyLimiter, createRollingWindowLimiter } from './rate-limit.ts';
 import { createRecordStore } from './record-store.ts';
 import type { RecordStore, SeedInput } from './record-store.ts';
+import { shuffled } from './order.ts';
 import { associationRoutes } from './routes/associations.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { objectRoutes } from './routes/objects.ts';
@@ -21,9 +24,12 @@ import { propertyRoutes } from './routes/properties.ts';
 import { searchRoutes } from './routes/search.ts';
 import { simHookRoutes } from './routes/sim-hooks.ts';
 import { upsertRoutes } from './routes/upsert.ts';
+import { createSearchIndex } from './search-index.ts';
+import type { IndexDelay } from './search-index.ts';
 import type { ObjectType, PropertyDefinition, StoredRecord } from './types.ts';
 
 export type { HubSpotSimulatorOptions } from './context.ts';
+export type { Exchange } from './exchanges.ts';
 export type { FaultSpec } from './faults.ts';
 export type { ObjectType, StoredRecord } from './types.ts';
 
@@ -39,6 +45,11 @@ export interface HubSpotSimulatorControl {
   requestCounts(): Record<string, number>;
   requestCount(routeKey: string): number;
   setClockOffset(ms: number): void;
+  /** Changes how long writes take to reach the search index (search-index.ts). */
+  setSearchIndexDelay(delay: IndexDelay): void;
+  /** Every exchange recorded so far (`recordExchanges`), oldest first. */
+  exchanges(): readonly Exchange[];
+  clearExchanges(): void;
 }
 
 export interface HubSpotSimulator {
@@ -52,6 +63,8 @@ export interface HubSpotSimulator {
 
 function buildContext(options: HubSpotSimulatorOptions): SimContext {
   const clock = createClock(options.clockOffsetMs ?? 0);
+  const searchIndex = createSearchIndex(clock, options.searchIndexDelayMs ?? 0);
+  let batches = 0;
   const resolved: SimContext['options'] = {
     tokens: options.tokens ?? ['test-token'],
     burstLimit: options.burstLimit ?? 100,
@@ -61,15 +74,25 @@ function buildContext(options: HubSpotSimulatorOptions): SimContext {
     enforceEnumerationOptions: options.enforceEnumerationOptions ?? true,
     sendRetryAfter: options.sendRetryAfter ?? false,
     schemaReadOnlyTokens: options.schemaReadOnlyTokens ?? [],
+    associationPageSize: options.associationPageSize ?? 500,
+    inlineAssociationPageSize: options.inlineAssociationPageSize ?? 100,
+    shuffleBatchResults: options.shuffleBatchResults ?? false,
+    echoObjectWriteTraceId: options.echoObjectWriteTraceId ?? true,
+    recordExchanges: options.recordExchanges ?? false,
   };
   return {
     options: resolved,
     clock,
     properties: createPropertyRegistry(),
-    records: createRecordStore(clock),
+    records: createRecordStore(clock, 1001, (record, before) =>
+      searchIndex.noteWrite(record, before),
+    ),
     associations: createAssociationStore(),
+    searchIndex,
     faults: createFaultInjector(),
     requests: createRequestLog(),
+    exchanges: createExchangeLog(),
+    order: (results) => (resolved.shuffleBatchResults ? shuffled(results, ++batches) : results),
     limits: {
       burst: createRollingWindowLimiter(resolved.burstLimit, resolved.burstWindowMs, clock.now),
       search: createRollingWindowLimiter(resolved.searchLimitPerSecond, 1000, clock.now),
@@ -101,6 +124,7 @@ export function createHubSpotSimulator(options: HubSpotSimulatorOptions = {}): H
   const app = Fastify({ logger: options.logger ?? false });
   installErrorHandling(app);
   installGate(app, ctx);
+  installExchangeRecorder(app, ctx);
   for (const plugin of [
     objectRoutes,
     batchRoutes,
@@ -124,6 +148,9 @@ export function createHubSpotSimulator(options: HubSpotSimulatorOptions = {}): H
     requestCounts: () => ctx.requests.counts(),
     requestCount: (routeKey) => ctx.requests.count(routeKey),
     setClockOffset: (ms) => ctx.clock.setOffset(ms),
+    setSearchIndexDelay: (delay) => ctx.searchIndex.setDelay(delay),
+    exchanges: () => ctx.exchanges.list(),
+    clearExchanges: () => ctx.exchanges.clear(),
   };
 
   const sim: HubSpotSimulator = {

@@ -2,8 +2,10 @@
  * Rolling-window request limiter. HubSpot limits private apps per 10-second rolling window ("API
  * usage guidelines": 100 requests / 10 s for Free and Starter, 190 / 10 s for Professional and
  * Enterprise per the changelog "Increasing our API limits"; 250 with the capacity pack) and the CRM
- * search endpoints per second (changelog "CRM Search API Rate Limit Increase": four per second per
- * token; later material cites five per second per account). All are configurable here.
+ * search endpoints per second, on top of the burst window (changelog "CRM Search API Rate Limit
+ * Increase", https://developers.hubspot.com/changelog/crm-search-api-rate-limit-increase: four
+ * per second per token; later material cites five per second per account). All are configurable
+ * here; gate.ts applies them.
  */
 export interface LimitDecision {
   allowed: boolean;

@@ -32,7 +32,19 @@ export interface RecordStore {
 
 const byNumericId = (a: StoredRecord, b: StoredRecord): number => Number(a.id) - Number(b.id);
 
-export function createRecordStore(clock: SimClock, firstId = 1001): RecordStore {
+/** Told of every write, with a copy of the record before it (none for a new one): the search index. */
+export type WriteListener = (record: StoredRecord, before?: StoredRecord) => void;
+
+const snapshot = (record: StoredRecord): StoredRecord => ({
+  ...record,
+  properties: { ...record.properties },
+});
+
+export function createRecordStore(
+  clock: SimClock,
+  firstId = 1001,
+  onWrite: WriteListener = () => undefined,
+): RecordStore {
   const tables = new Map<ObjectType, Map<string, StoredRecord>>();
   const emails = new Map<string, string>();
   let nextId = firstId;
@@ -121,27 +133,32 @@ export function createRecordStore(clock: SimClock, firstId = 1001): RecordStore 
       apply(record, values);
       stamp(record, now);
       indexEmail(record, undefined);
+      onWrite(record);
       return record;
     },
     update(type, id, values) {
       const record = table(type).get(id);
       if (!record || record.archived) throw new Error(`hubspot simulator: no ${type} ${id}`);
       if ('email' in values) assertEmailFree(type, values.email, id);
+      const before = snapshot(record);
       const previousEmail = record.properties.email;
       apply(record, values);
       stamp(record, clock.now());
       indexEmail(record, previousEmail);
+      onWrite(record, before);
       return record;
     },
     archive(type, id) {
       const record = table(type).get(id);
       if (!record || record.archived) return false;
+      const before = snapshot(record);
       record.archived = true;
       record.archivedAt = clock.now();
       if (record.objectType === 'contacts' && record.properties.email) {
         emails.delete(emailKey(record.properties.email));
       }
       touched(type);
+      onWrite(record, before);
       return true;
     },
     get(type, id, includeArchived = false) {
@@ -175,6 +192,7 @@ export function createRecordStore(clock: SimClock, firstId = 1001): RecordStore 
       record.properties.hs_object_id = id;
       stamp(record, input.updatedAt ?? createdAt);
       indexEmail(record, undefined);
+      onWrite(record);
       return record;
     },
     reset() {

@@ -4,18 +4,25 @@ import type { ObjectType, PropertyDefinition, StoredRecord } from './types.ts';
 
 /**
  * Pure evaluation of a CRM search request ("Search the CRM",
- * developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm):
+ * https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm):
  * filters inside a group are ANDed, groups are ORed; one sort; `limit` up to 200 per page;
  * `after` is an offset; results past 10,000 cannot be paged to (400, "The search endpoints are
- * limited to 10,000 total results for any given query"). Filter-count limits follow the changelog
- * "Expanded Filtering Capabilities ... in HubSpot's Search API" (5 groups, 10 per group, 25 total).
+ * limited to 10,000 total results for any given query").
+ *
+ * Filter counts: HubSpot's public figures disagree. The changelog "Breaking Change: Expanded
+ * Filtering Capabilities and Error Messaging in HubSpot's Search API"
+ * (https://developers.hubspot.com/changelog/breaking-change-expanded-filtering-capabilities-and-error-messaging-in-hubspots-search-api)
+ * announced 5 groups, 10 filters a group and 25 in all, while the search guide's filtering section
+ * (as integrators following it relay it) allows 5 groups of up to 6 filters, 18 in all. The
+ * simulator enforces the lower figures, answering more with 400 VALIDATION_ERROR: a client that
+ * passes here passes under either. The connector uses at most two filters in one group.
  */
 
 export const SEARCH_MAX_LIMIT = 200;
 export const SEARCH_MAX_RESULTS = 10_000;
 export const MAX_FILTER_GROUPS = 5;
-export const MAX_FILTERS_PER_GROUP = 10;
-export const MAX_FILTERS_TOTAL = 25;
+export const MAX_FILTERS_PER_GROUP = 6;
+export const MAX_FILTERS_TOTAL = 18;
 
 export type Operator =
   | 'EQ'

@@ -8,7 +8,7 @@ import { OBJECT_TYPE_IDS, resolveObjectType } from '../object-types.ts';
 import type { ObjectType } from '../types.ts';
 
 /**
- * Associations v4 ("Associations v4" guide, developers.hubspot.com/docs/api/crm/associations):
+ * Associations v4 ("Associations v4" guide, https://developers.hubspot.com/docs/api/crm/associations):
  * - `PUT /crm/v4/objects/{from}/{fromId}/associations/default/{to}/{toId}` (unlabeled, default type)
  * - `PUT /crm/v4/objects/{from}/{fromId}/associations/{to}/{toId}` body `[{associationCategory,
  *   associationTypeId}]` (labelled, e.g. 1 = contact→company Primary)
@@ -16,10 +16,24 @@ import type { ObjectType } from '../types.ts';
  *   associationTypes: [{category, typeId, label}]}], paging?}`
  * - `DELETE /crm/v4/objects/{from}/{fromId}/associations/{to}/{toId}` (204)
  * - `POST /crm/v4/associations/{from}/{to}/batch/{associate/default|create|read|archive|labels/archive}`
- * Batch size: 1,000 inputs here (HubSpot's exact v4 maximum was not confirmed from its docs).
+ *
+ * Batch read pages per record: each result carries `paging.next.after` while that record has more
+ * associations, and the next page is asked for by sending `{id, after}` as an input; `paging` is
+ * absent on a record's last page ("Retrieve associations",
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/batch/get-associations).
+ * The page size is the simulator's `associationPageSize` (HubSpot publishes none).
+ *
+ * Input maxima: batch read takes at most 1,000 inputs (changelog "Bug Fix: Batch Read Limit for
+ * HubSpot Associations API",
+ * https://developers.hubspot.com/changelog/bug-fix-batch-read-limit-for-hubspot-associations-api);
+ * more are answered with 400. HubSpot's public reference names no maximum for the write batches
+ * (create, associate/default, archive, labels/archive); the simulator holds them to 100, the
+ * maximum HubSpot publishes for CRM object batches, so a client passing here stays under whatever
+ * the real figure is (the connector sends at most 100).
  */
 
-export const ASSOCIATION_BATCH_MAX = 1000;
+export const ASSOCIATION_READ_MAX = 1000;
+export const ASSOCIATION_WRITE_MAX = 100;
 const CATEGORY = 'HUBSPOT_DEFINED';
 
 interface PairParams {
@@ -83,6 +97,21 @@ function associatedEntries(ctx: SimContext, from: ObjectType, fromId: string, to
       label: findAssociationType(typeId)?.label ?? null,
     })),
   }));
+}
+
+/** The opaque per-record paging cursor of a v4 batch read: the record id and an offset. */
+function encodeAfter(fromId: string, offset: number): string {
+  return Buffer.from(`${fromId}:${offset}`).toString('base64url');
+}
+
+function decodeAfter(fromId: string, after: unknown): number {
+  if (after === undefined || after === null || after === '') return 0;
+  const [id, offset] = Buffer.from(String(after), 'base64url').toString().split(':');
+  const n = Number(offset);
+  if (id !== fromId || !Number.isInteger(n) || n < 0) {
+    throw validationError(`Invalid after value ${String(after)} for ${fromId}`);
+  }
+  return n;
 }
 
 function missingError(ids: string[]): BatchError {
@@ -159,7 +188,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
     const typeId = defaultAssociationType(from, to)?.typeId;
     const results: unknown[] = [];
     const missing: string[] = [];
-    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+    for (const input of readInputs(request.body, ASSOCIATION_WRITE_MAX)) {
       const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
       const toId = idOf((input.to ?? {}) as Record<string, unknown>);
       if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) {
@@ -176,13 +205,13 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
     const errors = missing.length > 0 ? [missingError(missing)] : [];
     return reply
       .code(errors.length > 0 ? 207 : 200)
-      .send(batchResponse(startedAt, ctx.clock.iso(), results, errors));
+      .send(batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors));
   });
 
   app.post<BatchRoute>(`${base}/create`, async (request, reply) => {
     const { from, to } = pair(request.params);
     const startedAt = ctx.clock.iso();
-    const inputs = readInputs(request.body, ASSOCIATION_BATCH_MAX);
+    const inputs = readInputs(request.body, ASSOCIATION_WRITE_MAX);
     const parsed = inputs.map((input) => ({
       fromId: idOf((input.from ?? {}) as Record<string, unknown>),
       toId: idOf((input.to ?? {}) as Record<string, unknown>),
@@ -201,7 +230,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
     const errors = missing.length > 0 ? [missingError(missing)] : [];
     return reply
       .code(errors.length > 0 ? 207 : 201)
-      .send(batchResponse(startedAt, ctx.clock.iso(), results, errors));
+      .send(batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors));
   });
 
   app.post<BatchRoute>(`${base}/read`, async (request, reply) => {
@@ -209,8 +238,10 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
     const startedAt = ctx.clock.iso();
     const results: unknown[] = [];
     const errors: BatchError[] = [];
-    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+    const size = ctx.options.associationPageSize;
+    for (const input of readInputs(request.body, ASSOCIATION_READ_MAX)) {
       const id = idOf(input);
+      const offset = decodeAfter(id, input.after);
       const entries = associatedEntries(ctx, from, id, to);
       if (entries.length === 0) {
         errors.push({
@@ -221,16 +252,23 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
         });
         continue;
       }
-      results.push({ from: { id }, to: entries });
+      const result: Record<string, unknown> = {
+        from: { id },
+        to: entries.slice(offset, offset + size),
+      };
+      if (offset + size < entries.length) {
+        result.paging = { next: { after: encodeAfter(id, offset + size) } };
+      }
+      results.push(result);
     }
     return reply
       .code(errors.length > 0 ? 207 : 200)
-      .send(batchResponse(startedAt, ctx.clock.iso(), results, errors));
+      .send(batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors));
   });
 
   app.post<BatchRoute>(`${base}/archive`, async (request, reply) => {
     const { from, to } = pair(request.params);
-    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+    for (const input of readInputs(request.body, ASSOCIATION_WRITE_MAX)) {
       const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
       const targets = Array.isArray(input.to) ? (input.to as Record<string, unknown>[]) : [];
       for (const target of targets) ctx.associations.remove(from, fromId, to, idOf(target));
@@ -240,7 +278,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
 
   app.post<BatchRoute>(`${base}/labels/archive`, async (request, reply) => {
     const { from, to } = pair(request.params);
-    for (const input of readInputs(request.body, ASSOCIATION_BATCH_MAX)) {
+    for (const input of readInputs(request.body, ASSOCIATION_WRITE_MAX)) {
       const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
       const toId = idOf((input.to ?? {}) as Record<string, unknown>);
       ctx.associations.remove(from, fromId, to, toId, typeIdsOf(input.types, from, to));

@@ -8,7 +8,7 @@ import { HubSpotApiError, errorBody } from '../errors.ts';
 import { OBJECT_NOUN, resolveObjectType } from '../object-types.ts';
 import type { ApiRecord } from '../record-view.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
-import type { ObjectType } from '../types.ts';
+import type { ObjectType, StoredRecord } from '../types.ts';
 import { assertUniqueFree, assertUniqueWithinBatch } from '../unique-values.ts';
 import { assertValid, validateProperties } from '../validation.ts';
 import { findRecord } from './objects.ts';
@@ -19,8 +19,14 @@ import { findRecord } from './objects.ts';
  *
  * - create: by default one bad input fails the whole batch (400, or 409 for a duplicate email) and
  *   nothing is written. When every input carries an `objectWriteTraceId`, partial success is on
- *   ("Error handling" → "Multi-status errors"): valid inputs are created and the answer is 207
- *   with one error per failed input, its `context.objectWriteTraceId` naming it.
+ *   ("Error handling" → "Multi-status errors",
+ *   https://developers.hubspot.com/docs/api-reference/error-handling): valid inputs are created
+ *   and the answer is 207 with one error per failed input, its `context.objectWriteTraceId` naming
+ *   it. Each created record carries its input's `objectWriteTraceId` (the batch create reference
+ *   lists it on inputs and results,
+ *   https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/objects/batch/create-objects),
+ *   unless `echoObjectWriteTraceId` is off, to test clients that fall back without it.
+ * - Every batch answers `results` in no promised order; `shuffleBatchResults` shuffles them.
  * - update: property problems fail the batch (400/409); unknown ids give 207 with an
  *   OBJECT_NOT_FOUND error listing them, the rest being updated.
  * - read: `{inputs: [{id}], properties?, idProperty?}`, `?archived=true` for archived records;
@@ -68,6 +74,20 @@ function createOne(
   return { values, pending };
 }
 
+/** A created record as answered, with its input's trace id (unless echoing is off). */
+function created(ctx: SimContext, input: Record<string, unknown>, record: StoredRecord) {
+  const view: ApiRecord & { objectWriteTraceId?: string } = toApiRecord(
+    ctx.properties,
+    record,
+    Object.keys(record.properties),
+  );
+  const traceId = input.objectWriteTraceId;
+  if (ctx.options.echoObjectWriteTraceId && typeof traceId === 'string') {
+    view.objectWriteTraceId = traceId;
+  }
+  return view;
+}
+
 function batchCreate(ctx: SimContext, type: ObjectType, inputs: Record<string, unknown>[]) {
   const startedAt = ctx.clock.iso();
   const multiStatus =
@@ -80,7 +100,7 @@ function batchCreate(ctx: SimContext, type: ObjectType, inputs: Record<string, u
         const { values, pending } = createOne(ctx, type, input);
         const record = ctx.records.create(type, values);
         applyCreateAssociations(ctx, type, record.id, pending);
-        results.push(toApiRecord(ctx.properties, record, Object.keys(record.properties)));
+        results.push(created(ctx, input, record));
       } catch (err) {
         errors.push(errorFrom(err, String(input.objectWriteTraceId)));
       }
@@ -107,15 +127,15 @@ function batchCreate(ctx: SimContext, type: ObjectType, inputs: Record<string, u
       type,
       prepared.map((p) => p.values),
     );
-    for (const { values, pending } of prepared) {
+    for (const [i, { values, pending }] of prepared.entries()) {
       const record = ctx.records.create(type, values);
       applyCreateAssociations(ctx, type, record.id, pending);
-      results.push(toApiRecord(ctx.properties, record, Object.keys(record.properties)));
+      results.push(created(ctx, inputs[i] ?? {}, record));
     }
   }
   return {
     code: errors.length > 0 ? 207 : 201,
-    body: batchResponse(startedAt, ctx.clock.iso(), results, errors),
+    body: batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors),
   };
 }
 
@@ -164,7 +184,7 @@ function batchUpdate(
   const errors = missing.length > 0 ? [notFoundError(type, missing)] : [];
   return {
     code: errors.length > 0 ? 207 : 200,
-    body: batchResponse(startedAt, ctx.clock.iso(), results, errors),
+    body: batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors),
   };
 }
 
@@ -188,7 +208,7 @@ function batchRead(
   const errors = missing.length > 0 ? [notFoundError(type, missing)] : [];
   return {
     code: errors.length > 0 ? 207 : 200,
-    body: batchResponse(startedAt, ctx.clock.iso(), results, errors),
+    body: batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors),
   };
 }
 

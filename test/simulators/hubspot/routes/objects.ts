@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RoutePluginOptions, SimContext } from '../context.ts';
 import { applyCreateAssociations, parseCreateAssociations } from '../create-associations.ts';
 import { notFoundError, validationError } from '../errors.ts';
+import { associationTargets, withAssociations } from '../list-associations.ts';
 import { resolveObjectType } from '../object-types.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
@@ -10,8 +11,16 @@ import { assertValid, validateProperties } from '../validation.ts';
 
 /**
  * Basic CRM object endpoints (CRM objects reference, e.g. "Contacts" guide):
- * list `GET /crm/v3/objects/{type}` (limit up to 100, cursor `paging.next.after`), read, create
- * (201), update (PATCH), archive (DELETE, 204).
+ * list `GET /crm/v3/objects/{type}` (cursor `paging.next.after`, inline associations), read,
+ * create (201), update (PATCH), archive (DELETE, 204).
+ *
+ * List ("List", https://developers.hubspot.com/docs/api-reference/latest/crm/objects/companies/get-companies):
+ * `limit` defaults to 10 and a page holds at most 100 records ("Using object APIs",
+ * https://developers.hubspot.com/docs/guides/crm/using-object-apis); a `limit` outside 1–100 is
+ * an invalid parameter, answered 400 VALIDATION_ERROR in the documented error shape ("Error
+ * handling", https://developers.hubspot.com/docs/api-reference/error-handling) rather than served
+ * silently as 100. `associations` names object types whose associated ids each record carries
+ * (unknown ones are ignored, as documented); see list-associations.ts.
  */
 
 export const LIST_MAX_LIMIT = 100;
@@ -47,8 +56,13 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
     async (request) => {
       const type = resolveObjectType(request.params.objectType);
       const q = request.query;
-      // HubSpot documents 100 as the page maximum; larger values are served as 100.
-      const limit = Math.min(LIST_MAX_LIMIT, Math.max(1, Number(q.limit ?? 10) || 10));
+      const limit = q.limit === undefined ? 10 : Number(q.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX_LIMIT) {
+        throw validationError(
+          `limit must be an integer between 1 and ${LIST_MAX_LIMIT}, got ${String(q.limit)}`,
+          [{ message: `limit must be between 1 and ${LIST_MAX_LIMIT}`, in: 'limit' }],
+        );
+      }
       const after = q.after === undefined ? undefined : Number(q.after);
       if (after !== undefined && !Number.isFinite(after))
         throw validationError(`Invalid after value: ${q.after}`);
@@ -57,8 +71,11 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
       const page = start < 0 ? [] : all.slice(start, start + limit);
       const next = start < 0 ? undefined : all[start + limit];
       const requested = parsePropertyList(q.properties);
+      const targets = associationTargets(type, q.associations);
       const body: Record<string, unknown> = {
-        results: page.map((r) => toApiRecord(ctx.properties, r, requested)),
+        results: page.map((r) =>
+          withAssociations(ctx, r, targets, toApiRecord(ctx.properties, r, requested)),
+        ),
       };
       if (next) {
         body.paging = {

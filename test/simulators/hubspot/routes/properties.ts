@@ -7,7 +7,7 @@ import { GROUP, propertyToApi } from '../properties.ts';
 import type { PropertyType } from '../types.ts';
 
 /**
- * Properties API ("Properties", developers.hubspot.com/docs/api/crm/properties):
+ * Properties API ("Properties", https://developers.hubspot.com/docs/api/crm/properties):
  * `GET /crm/v3/properties/{type}` → `{results: [...]}`, `GET .../{name}`, and
  * `POST /crm/v3/properties/{type}` to create a custom property: `name`, `label`, `type`,
  * `fieldType` and `groupName` are required ("both type and fieldType values are required"), the
@@ -15,6 +15,8 @@ import type { PropertyType } from '../types.ts';
  * `formField`, `options`. 201 with the definition; 409 if the name is taken; 403 MISSING_SCOPES
  * for a token without `crm.schemas.<object>.write`.
  */
+
+export const PROPERTY_NAME_MAX = 100;
 
 const TYPES = new Set<PropertyType>([
   'string',
@@ -94,8 +96,16 @@ export const propertyRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
       }
       const b = request.body ?? {};
       const name = requiredText(b, 'name');
-      if (!/^[a-z][a-z0-9_]*$/.test(name)) {
-        throw validationError('Property name must be lower case letters, digits and underscores.');
+      // The create reference types `name` as a plain string
+      // (https://developers.hubspot.com/docs/api-reference/latest/crm/properties/create-property);
+      // the property editor caps internal names at 100 characters
+      // (https://knowledge.hubspot.com/properties/understand-the-property-editor). No character
+      // rule is published, so none is enforced here beyond that length.
+      if (name.length > PROPERTY_NAME_MAX) {
+        throw validationError(
+          `Property name is ${name.length} characters long; the maximum is ${PROPERTY_NAME_MAX}.`,
+          [{ message: `name is longer than ${PROPERTY_NAME_MAX} characters`, in: 'name' }],
+        );
       }
       const label = requiredText(b, 'label');
       const propertyType = requiredText(b, 'type') as PropertyType;

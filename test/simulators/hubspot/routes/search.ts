@@ -6,7 +6,9 @@ import { parseSearchRequest, runSearch } from '../search.ts';
 
 /**
  * `POST /crm/v3/objects/{type}/search` → `{total, results, paging?: {next: {after}}}` ("Search the
- * CRM"). Its own per-second rate limit is applied by the gate.
+ * CRM", https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm). It reads
+ * the search index, which trails writes by the configured delay (search-index.ts). Its own
+ * per-second rate limit is applied by the gate.
  */
 export const searchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { ctx }) => {
   app.post<{ Params: { objectType: string }; Body: unknown }>(
@@ -14,7 +16,10 @@ export const searchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
     async (request) => {
       const type = resolveObjectType(request.params.objectType);
       const search = parseSearchRequest(request.body);
-      const outcome = runSearch(ctx.properties, type, ctx.records.list(type), search);
+      const records = ctx.searchIndex.current(type)
+        ? ctx.records.list(type)
+        : ctx.searchIndex.view([...ctx.records.list(type), ...ctx.records.list(type, true)]);
+      const outcome = runSearch(ctx.properties, type, records, search);
       const body: Record<string, unknown> = {
         total: outcome.total,
         results: outcome.page.map((r) => toApiRecord(ctx.properties, r, search.properties)),

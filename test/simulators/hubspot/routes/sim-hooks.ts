@@ -48,6 +48,8 @@ export const simHookRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   app.post('/__sim/reset', async (_request, reply) => {
     ctx.records.reset();
     ctx.associations.reset();
+    ctx.searchIndex.reset();
+    ctx.exchanges.clear();
     ctx.faults.clear();
     ctx.requests.clear();
     ctx.limits.burst.reset();

@@ -138,7 +138,7 @@ export function batchUpsert(ctx: SimContext, type: ObjectType, inputs: Record<st
   }
   return {
     code: errors.length > 0 ? 207 : 200,
-    body: batchResponse(startedAt, ctx.clock.iso(), results, errors),
+    body: batchResponse(startedAt, ctx.clock.iso(), ctx.order(results), errors),
   };
 }
 
