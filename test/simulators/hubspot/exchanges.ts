@@ -15,6 +15,11 @@ export interface Exchange {
   readonly route: string | null;
   readonly query: Readonly<Record<string, unknown>>;
   readonly requestBody: unknown;
+  /**
+   * False when the answer came before the body was read (the gate's 401s, 429s and injected
+   * faults answer on arrival): `requestBody` is then unknown, not absent.
+   */
+  readonly bodyRead: boolean;
   readonly status: number;
   /** The parsed JSON answer; undefined for an empty one (204). */
   readonly responseBody: unknown;
@@ -58,6 +63,7 @@ export function installExchangeRecorder(app: FastifyInstance, ctx: SimContext): 
       route: route === undefined || route === '*' ? null : route,
       query: (request.query ?? {}) as Record<string, unknown>,
       requestBody: request.body,
+      bodyRead: request.body !== undefined || Number(request.headers['content-length'] ?? 0) === 0,
       status: reply.statusCode,
       responseBody: parse(payload),
     });
