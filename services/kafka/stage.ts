@@ -42,7 +42,12 @@ export interface StageOptions {
   /** Where a group with no committed offset starts. Default: the beginning. */
   readonly fromBeginning?: boolean;
   readonly sessionTimeoutMs?: number;
+  /** How long after a crash kafkajs does not recover from the stage starts its consumer again. */
+  readonly restartDelayMs?: number;
 }
+
+/** How often a chunk still being handled tells the group its consumer is alive. */
+const heartbeatEveryMs = 3_000;
 
 export interface Stage {
   start(): Promise<void>;
@@ -66,9 +71,28 @@ export function createStage(options: StageOptions): Stage {
     heartbeatInterval: 1_000,
     maxWaitTimeInMs: 100,
   });
+  let stopped = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  // kafkajs restarts a consumer only after a retriable error. Any other (a handle that threw, a
+  // commit refused after the group moved on) would leave this stage stopped for good while its
+  // process runs on: start it again, from the last committed offsets, until stopped.
   consumer.on(consumer.events.CRASH, (e) => {
     logger.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'stage crashed');
+    if (!e.payload.restart) scheduleRestart();
   });
+  function scheduleRestart(): void {
+    if (stopped) return;
+    clearTimeout(restartTimer);
+    restartTimer = setTimeout(() => {
+      if (stopped) return;
+      logger.warn({ groupId }, 'stage restarting after a crash');
+      run().catch((err: unknown) => {
+        logger.error({ err, groupId }, 'stage restart failed; trying again');
+        void consumer.disconnect().catch(() => undefined);
+        scheduleRestart();
+      });
+    }, options.restartDelayMs ?? 5_000);
+  }
 
   async function produce(out: readonly OutMessage[]): Promise<void> {
     await sendInBatches(
@@ -85,63 +109,87 @@ export function createStage(options: StageOptions): Stage {
     );
   }
 
-  return {
-    consumer,
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: [...options.topics],
-        fromBeginning: options.fromBeginning ?? true,
-      });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          const ctx = { topic: batch.topic, partition: batch.partition };
-          /** Produces a handled chunk's messages, then commits its offsets. */
-          const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
-            await produce(result.out);
-            if (result.afterProduce) await result.afterProduce();
-            const last = chunk[chunk.length - 1];
-            if (!last) return;
-            await consumer.commitOffsets([
-              {
-                topic: batch.topic,
-                partition: batch.partition,
-                offset: String(Number(last.offset) + 1),
-              },
-            ]);
-            resolveOffset(last.offset);
-            await heartbeat();
-          };
-          // The previous chunk's finish, still running while this chunk is handled (overlap).
-          let finishing: Promise<void> | undefined;
-          try {
-            for (let i = 0; i < batch.messages.length; i += chunkSize) {
-              if (!isRunning() || isStale()) break;
-              const chunk = batch.messages.slice(i, i + chunkSize);
-              const result = await options.handle(chunk, ctx);
-              if (finishing) await finishing;
-              finishing = undefined;
-              const done = finish(chunk, result);
-              if (!options.overlapChunks) {
-                await done;
-                continue;
-              }
-              done.catch(() => undefined); // awaited before the next chunk or below
-              finishing = done;
-            }
+  /**
+   * `handle`, with the group told every few seconds that this consumer is alive: a chunk that
+   * waits long on a system (a database down for a minute) must not cost the consumer its place
+   * in the group, whose commit would then be refused.
+   */
+  async function handleAlive(
+    chunk: readonly KafkaMessage[],
+    ctx: ChunkContext,
+    heartbeat: () => Promise<void>,
+  ): Promise<ChunkResult> {
+    const timer = setInterval(() => {
+      heartbeat().catch(() => undefined);
+    }, heartbeatEveryMs);
+    try {
+      return await options.handle(chunk, ctx);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  async function run(): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...options.topics],
+      fromBeginning: options.fromBeginning ?? true,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const ctx = { topic: batch.topic, partition: batch.partition };
+        /** Produces a handled chunk's messages, then commits its offsets. */
+        const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
+          await produce(result.out);
+          if (result.afterProduce) await result.afterProduce();
+          const last = chunk[chunk.length - 1];
+          if (!last) return;
+          await consumer.commitOffsets([
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: String(Number(last.offset) + 1),
+            },
+          ]);
+          resolveOffset(last.offset);
+          await heartbeat();
+        };
+        // The previous chunk's finish, still running while this chunk is handled (overlap).
+        let finishing: Promise<void> | undefined;
+        try {
+          for (let i = 0; i < batch.messages.length; i += chunkSize) {
+            if (!isRunning() || isStale()) break;
+            const chunk = batch.messages.slice(i, i + chunkSize);
+            const result = await handleAlive(chunk, ctx, heartbeat);
             if (finishing) await finishing;
             finishing = undefined;
-          } finally {
-            // A handle that failed while the previous chunk was finishing: let that settle first.
-            if (finishing) await finishing.catch(() => undefined);
+            const done = finish(chunk, result);
+            if (!options.overlapChunks) {
+              await done;
+              continue;
+            }
+            done.catch(() => undefined); // awaited before the next chunk or below
+            finishing = done;
           }
-        },
-      });
-    },
+          if (finishing) await finishing;
+          finishing = undefined;
+        } finally {
+          // A handle that failed while the previous chunk was finishing: let that settle first.
+          if (finishing) await finishing.catch(() => undefined);
+        }
+      },
+    });
+  }
+
+  return {
+    consumer,
+    start: run,
     async stop() {
+      stopped = true;
+      clearTimeout(restartTimer);
       await consumer.disconnect();
     },
   };
