@@ -42,6 +42,14 @@ export function createSession(
   pool.on('error', (error) =>
     context.logger.warn({ err: messageOf(error) }, 'idle connection lost'),
   );
+  // The pool listens for errors of idle clients only. A client checked out between two queries
+  // (a write's transaction) whose socket is reset — PostgreSQL restarting — emits 'error' too,
+  // which unheard would end the process; its next query fails and the write is retried.
+  pool.on('connect', (client) => {
+    client.on('error', (error) =>
+      context.logger.warn({ err: messageOf(error) }, 'connection lost while in use'),
+    );
+  });
   const slot = config.slotName ?? derivedName(context.connectionId);
   const publication = config.publicationName ?? derivedName(context.connectionId);
   const marker = publicationMarker(context.connectionId);
@@ -131,6 +139,9 @@ export function createSession(
       streams.clear();
       // A closed session still drops what it made: on a connection of its own.
       const db = new pg.Client(clientConfig(config));
+      db.on('error', (error) =>
+        context.logger.warn({ err: messageOf(error) }, 'connection lost while dropping the source'),
+      );
       await db.connect().catch((error: unknown) => {
         throw wrap('TANDEM_E_POSTGRES_CONNECT', 'cannot connect', error);
       });
