@@ -40,7 +40,9 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`tandem: ${describe(err)}\n`);
-    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+    // A role that failed half-way through its start may hold open clients (Kafka, Redis) that
+    // would keep the process alive, neither serving nor exiting: a supervisor must see it end.
+    process.exit(err instanceof CliError ? err.exitCode : 1);
   },
 );
 

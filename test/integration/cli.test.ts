@@ -78,6 +78,16 @@ describe('tandem CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('exits non-zero when a role fails after opening its clients (it hung there, neither serving nor exiting)', () => {
+    // A replication factor over the broker count fails topic creation after Kafka is connected.
+    const r = run(['connect'], {
+      TANDEM_TOPIC_PREFIX: `cli-fail-${process.pid}`,
+      TANDEM_TOPIC_REPLICATION_FACTOR: '3',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^tandem: /);
+  });
+
   it('never echoes a password from a URL in its error line', () => {
     const r = run(['registry'], { TANDEM_REDIS_URL: 'ftp://user:hunter22@host:1' });
     expect(r.code).not.toBe(0);
