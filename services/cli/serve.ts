@@ -38,7 +38,15 @@ export async function serve<T extends Served>(
   const logger = createLogger(name, config.logLevel);
   const service = await start(config, logger);
   logger.info(ready(service), `${name} ready`);
+  // Nothing left to run before a signal came means the role stopped serving on its own (its
+  // consumers and clients all gone): end with a failure, so a supervisor starts it again.
+  const stoppedServing = () => {
+    logger.error(`${name} stopped serving without a signal`);
+    process.exitCode = 1;
+  };
+  process.once('beforeExit', stoppedServing);
   await untilSignal();
+  process.off('beforeExit', stoppedServing);
   await service.close();
   return 0;
 }
