@@ -5,7 +5,7 @@ import type { Cursor } from './position.ts';
 /**
  * The pure core of change detection over the CRM search API ("Search the CRM",
  * https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm): records
- * modified at or after the cursor, sorted ascending by last-modified time, 100 a page. Each page
+ * modified at or after the cursor, sorted ascending by last-modified time, 200 a page. Each page
  * is a new query from the newest timestamp on the page before (records already read there are
  * skipped), so records leaving the result set while we page (modified again, archived) cannot
  * shift an offset past an unread one, and the 10,000-result cap of one query is never reached.
@@ -16,8 +16,8 @@ import type { Cursor } from './position.ts';
  * records modified up to `until` (now minus the configured `indexLagMs`). A record the index shows
  * later than that — modified at t, searchable only after the cursor passed t because records
  * modified after it were indexed first — would be skipped by a cursor that only moves forward.
- * So the change cursor trails a window of `indexOverlapMs` behind its time (`from`), and some polls
- * read that window again: what they find is compared by (record id, last-modified time) with what
+ * So the change cursor trails a window of `indexOverlapMs` behind its time (`from`), and now and
+ * then a poll reads that window again (stream.ts, after the new changes): what they find is compared by (record id, last-modified time) with what
  * the stream already read in the window (`SeenWindow`, kept in memory), and only versions not read
  * yet are yielded. A record indexed up to `indexLagMs + indexOverlapMs` after its change is thus
  * read exactly once; one indexed later still, never (the window has moved past it). The position
@@ -25,7 +25,8 @@ import type { Cursor } from './position.ts';
  * may repeat changes from it (at least once, as everywhere in Tandem), never skip them.
  */
 
-export const SEARCH_PAGE = 100;
+/** Records a search page asks for: the documented maximum of the search endpoints. */
+export const SEARCH_PAGE = 200;
 /** "The search endpoints are limited to 10,000 total results for any given query." */
 export const SEARCH_CAP = 10_000;
 

@@ -77,7 +77,7 @@ export const spec: JsonSchema = {
       minimum: 0,
       default: 30000,
       description:
-        'How far behind its newest change the change cursor reads again (every few polls), so a change the search index shows later than indexLagMs is still read, once: changes indexed up to indexLagMs + indexOverlapMs late are caught. 0 turns the re-read off.',
+        'How far behind its newest change the change cursor reads again (every indexOverlapMs / 2, after the new changes), so a change the search index shows later than indexLagMs is still read, once: changes indexed up to about indexLagMs + indexOverlapMs late are caught. 0 turns the re-read off.',
     },
     properties: {
       type: 'object',

@@ -1,11 +1,11 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { Logger } from '../../services/log/logger.ts';
 import type { ChangeStream, ReadOptions, StreamItem } from '../sdk/types.ts';
-import { pollChanges } from './changes.ts';
+import { pollChanges, type ReadChange } from './changes.ts';
 import { advance, createSeenWindow, pruneSeen, type SeenWindow } from './cursor.ts';
 import { listArchived, newDeletes } from './deletes.ts';
 import type { HubSpotHttp } from './http.ts';
-import { type HubSpotPosition, type ObjectPosition, startCursor } from './position.ts';
+import { type Cursor, type HubSpotPosition, type ObjectPosition, startCursor } from './position.ts';
 import { deleteRecord } from './records.ts';
 
 /** Archived records are listed every this many polls (the first poll included). */
@@ -14,12 +14,12 @@ export const ARCHIVE_SCAN_EVERY = 5;
 /**
  * How often, over its length, the change cursor's window is read again (cursor.ts, "Late
  * indexing"): a poll reads it again once `indexOverlapMs / WINDOW_READS` has passed since the last
- * time (the first poll always, so a resumed stream starts with it). A record indexed late is found
- * that long after it becomes searchable, and each change is read about this many times more while
- * it is in the window — free while the window holds under a search page of changes, since the
- * window and the new changes are then one query.
+ * time (the first poll always, so a resumed stream starts with it), after it has read the new
+ * changes, so the re-read never delays them. A record indexed late is found about that long after
+ * it becomes searchable; each change is read about this many times more while in the window (one
+ * search per 200 changes the window holds).
  */
-export const WINDOW_READS = 10;
+export const WINDOW_READS = 2;
 
 export interface StreamSettings {
   readonly http: HubSpotHttp;
@@ -73,6 +73,7 @@ export function openStream(
   const lastWindowRead = new Map<ObjectType, number>();
   /** Whether this poll of `object` reads its window again (and notes that it does). */
   const rereads = (object: ObjectType): boolean => {
+    if (settings.indexOverlapMs <= 0) return false;
     const now = Date.now();
     const last = lastWindowRead.get(object);
     if (last !== undefined && now - last < settings.indexOverlapMs / WINDOW_READS) return false;
@@ -94,22 +95,23 @@ export function openStream(
     const start = state[object];
     if (!start) return;
     const seen = seenOf(object);
-    for await (const page of pollChanges(
-      reader,
-      object,
-      settings.propertiesOf(object),
-      start.changes,
-      until,
-      {
+    const read = (cursor: Cursor, bound: number, rescan: boolean) =>
+      pollChanges(reader, object, settings.propertiesOf(object), cursor, bound, {
         seen,
         overlapMs: settings.indexOverlapMs,
-        rescan: rereads(object),
-      },
-    )) {
-      yield page.map(({ record, cursor }) => {
+        rescan,
+      });
+    const apply = (page: readonly ReadChange[]): Item[] =>
+      page.map(({ record, cursor }) => {
         state[object] = { changes: cursor, deletes: state[object]?.deletes ?? cursor };
         return { kind: 'change', record, position: position() };
       });
+    // The new changes first, then (now and then) the window behind the cursor for late ones:
+    // everything after the cursor is new, so the re-read stops at its time.
+    for await (const page of read(start.changes, until, false)) yield apply(page);
+    const after = state[object]?.changes;
+    if (after && rereads(object)) {
+      for await (const page of read(after, after.ts, true)) yield apply(page);
     }
     const changes = state[object]?.changes;
     if (changes) pruneSeen(seen, changes);

@@ -117,7 +117,7 @@ describe('hubspot change cursor', () => {
     expect(advance(cursor, 150, '9')).toEqual({ ts: 150, ids: ['9'] });
   });
 
-  it('asks for records modified between the cursor and the index bound, oldest first, 100 a page', () => {
+  it('asks for records modified between the cursor and the index bound, oldest first, 200 a page', () => {
     const body = searchBody('contacts', firstScan({ ts: 1000, ids: [] }), 5000, ['email']);
     expect(body).toEqual({
       filterGroups: [
@@ -130,7 +130,7 @@ describe('hubspot change cursor', () => {
       ],
       sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
       properties: ['email'],
-      limit: 100,
+      limit: 200,
     });
     const deals = searchBody('deals', firstScan({ ts: 1, ids: [] }), 2, []);
     expect(JSON.stringify(deals)).toContain('hs_lastmodifieddate');
@@ -149,7 +149,7 @@ describe('hubspot change cursor', () => {
       mode: 'time',
       since: 100,
       strict: false,
-      offset: 100,
+      offset: SEARCH_PAGE,
     });
     const atCap = {
       mode: 'time' as const,
