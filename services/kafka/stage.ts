@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { restartAfterCrash, withHeartbeats } from './consumer-life.ts';
 import { sendInBatches } from './send-batches.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -46,9 +47,6 @@ export interface StageOptions {
   readonly restartDelayMs?: number;
 }
 
-/** How often a chunk still being handled tells the group its consumer is alive. */
-const heartbeatEveryMs = 3_000;
-
 export interface Stage {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -71,28 +69,12 @@ export function createStage(options: StageOptions): Stage {
     heartbeatInterval: 1_000,
     maxWaitTimeInMs: 100,
   });
-  let stopped = false;
-  let restartTimer: NodeJS.Timeout | undefined;
-  // kafkajs restarts a consumer only after a retriable error. Any other (a handle that threw, a
-  // commit refused after the group moved on) would leave this stage stopped for good while its
-  // process runs on: start it again, from the last committed offsets, until stopped.
-  consumer.on(consumer.events.CRASH, (e) => {
-    logger.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'stage crashed');
-    if (!e.payload.restart) scheduleRestart();
+  const restarts = restartAfterCrash(consumer, {
+    logger,
+    groupId,
+    start: run,
+    ...(options.restartDelayMs === undefined ? {} : { delayMs: options.restartDelayMs }),
   });
-  function scheduleRestart(): void {
-    if (stopped) return;
-    clearTimeout(restartTimer);
-    restartTimer = setTimeout(() => {
-      if (stopped) return;
-      logger.warn({ groupId }, 'stage restarting after a crash');
-      run().catch((err: unknown) => {
-        logger.error({ err, groupId }, 'stage restart failed; trying again');
-        void consumer.disconnect().catch(() => undefined);
-        scheduleRestart();
-      });
-    }, options.restartDelayMs ?? 5_000);
-  }
 
   async function produce(out: readonly OutMessage[]): Promise<void> {
     await sendInBatches(
@@ -107,26 +89,6 @@ export function createStage(options: StageOptions): Stage {
         },
       })),
     );
-  }
-
-  /**
-   * `handle`, with the group told every few seconds that this consumer is alive: a chunk that
-   * waits long on a system (a database down for a minute) must not cost the consumer its place
-   * in the group, whose commit would then be refused.
-   */
-  async function handleAlive(
-    chunk: readonly KafkaMessage[],
-    ctx: ChunkContext,
-    heartbeat: () => Promise<void>,
-  ): Promise<ChunkResult> {
-    const timer = setInterval(() => {
-      heartbeat().catch(() => undefined);
-    }, heartbeatEveryMs);
-    try {
-      return await options.handle(chunk, ctx);
-    } finally {
-      clearInterval(timer);
-    }
   }
 
   async function run(): Promise<void> {
@@ -163,7 +125,7 @@ export function createStage(options: StageOptions): Stage {
           for (let i = 0; i < batch.messages.length; i += chunkSize) {
             if (!isRunning() || isStale()) break;
             const chunk = batch.messages.slice(i, i + chunkSize);
-            const result = await handleAlive(chunk, ctx, heartbeat);
+            const result = await withHeartbeats(heartbeat, () => options.handle(chunk, ctx));
             if (finishing) await finishing;
             finishing = undefined;
             const done = finish(chunk, result);
@@ -188,8 +150,7 @@ export function createStage(options: StageOptions): Stage {
     consumer,
     start: run,
     async stop() {
-      stopped = true;
-      clearTimeout(restartTimer);
+      restarts.stop();
       await consumer.disconnect();
     },
   };

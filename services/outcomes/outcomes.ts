@@ -21,6 +21,7 @@ import {
 import { createEventCodec, isEventError } from '../engine/events/index.ts';
 import { topicNames, type TopicSizing } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
+import { restartAfterCrash, withHeartbeats } from '../kafka/consumer-life.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
 import { createBatcher } from './batcher.ts';
@@ -150,32 +151,34 @@ export async function startOutcomes(options: OutcomesOptions): Promise<OutcomesS
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: 250,
   });
-  consumer.on(consumer.events.CRASH, (e) => {
-    logger.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'outcomes crashed');
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 16,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      const last = batch.messages[batch.messages.length - 1];
-      if (last === undefined || !isRunning() || isStale()) return;
-      await batcher.add(await decode(batch));
-      // The rows are in ClickHouse; a partition lost meanwhile is replayed by its new owner.
-      if (isStale()) return;
-      await consumer.commitOffsets([
-        {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: String(BigInt(last.offset) + 1n),
-        },
-      ]);
-      resolveOffset(last.offset);
-      await heartbeat();
-    },
-  });
+  async function run(): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 16,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const last = batch.messages[batch.messages.length - 1];
+        if (last === undefined || !isRunning() || isStale()) return;
+        // A ClickHouse outage may hold this batch for a minute: the consumer stays in its group.
+        await withHeartbeats(heartbeat, async () => batcher.add(await decode(batch)));
+        // The rows are in ClickHouse; a partition lost meanwhile is replayed by its new owner.
+        if (isStale()) return;
+        await consumer.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: String(BigInt(last.offset) + 1n),
+          },
+        ]);
+        resolveOffset(last.offset);
+        await heartbeat();
+      },
+    });
+  }
+  const restarts = restartAfterCrash(consumer, { logger, groupId, start: run });
+  await run();
   logger.info({ topic, groupId, database }, 'outcomes sink started');
 
   return {
@@ -183,6 +186,7 @@ export async function startOutcomes(options: OutcomesOptions): Promise<OutcomesS
     groupId,
     stats: () => ({ ...counts }),
     async close() {
+      restarts.stop();
       await consumer.disconnect();
       await batcher.flush().catch((err: unknown) => {
         logger.warn({ err }, 'last ClickHouse write failed; its messages will be read again');
