@@ -16,6 +16,8 @@ afterEach(async () => {
 
 const LAG_MS = 200;
 const LATE_MS = 1_500;
+/** The window is read again every OVERLAP / 2 = 1 s: several times after the late record shows. */
+const OVERLAP_MS = 2_000;
 
 /** Reads the stream for `ms`, returning every change in the order yielded. */
 async function streamFor(ms: number): Promise<SourceRecord[]> {
@@ -38,7 +40,7 @@ describe('hubspot connector: a search index that trails writes', () => {
   it('reads a record indexed after the cursor passed its time, exactly once', async () => {
     hub = await hubspotUnderTest(
       { searchIndexDelayMs: late },
-      { indexLagMs: LAG_MS, indexOverlapMs: 5_000, objects: ['contacts'] },
+      { indexLagMs: LAG_MS, indexOverlapMs: OVERLAP_MS, objects: ['contacts'] },
     );
     let lateId = '';
     let early: string[] = [];
@@ -62,7 +64,7 @@ describe('hubspot connector: a search index that trails writes', () => {
   it('reads an update indexed late as its new version, each version once', async () => {
     hub = await hubspotUnderTest(
       { searchIndexDelayMs: late },
-      { indexLagMs: LAG_MS, indexOverlapMs: 5_000, objects: ['contacts'] },
+      { indexLagMs: LAG_MS, indexOverlapMs: OVERLAP_MS, objects: ['contacts'] },
     );
     const id = hub.seed('contacts', { email: 'u@x.io', firstname: 'before' });
     setup = async () => {
