@@ -50,6 +50,22 @@ async function crashingConnect(commandId: string): Promise<ChildProcess> {
   return child;
 }
 
+/** Puts a command on its connection's write topic, as the processor does. */
+async function send(command: WriteCommand): Promise<void> {
+  const { kafka, codec, topics } = pipeline.processor;
+  const producer = kafka.producer();
+  await producer.connect();
+  const topic = topics.writes(command.connectionId);
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: [
+      { key: command.entityId, value: await codec.encode('write-command', topic, command) },
+    ],
+  });
+  await producer.disconnect();
+}
+
 async function outcomesOf(commandId: string): Promise<Outcome[]> {
   const { kafka, codec, topics } = pipeline.processor;
   return (await eventsOn(kafka, codec, topics.outcomes)).flatMap((e) =>
@@ -92,18 +108,7 @@ describe.each(['postgres', 'mysql', 'hubspot'])(
         expected: { [field]: ['Old'] },
       };
       const child = await crashingConnect(command.commandId);
-      const { kafka, codec, topics } = pipeline.processor;
-      const producer = kafka.producer();
-      await producer.connect();
-      const topic = topics.writes(connection);
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          { key: command.entityId, value: await codec.encode('write-command', topic, command) },
-        ],
-      });
-      await producer.disconnect();
+      await send(command);
 
       // 1. The update lands and connect dies before it reports or commits anything.
       await exited(child);
@@ -148,18 +153,7 @@ describe.each(['postgres', 'mysql', 'hubspot'])(
         sourceTs: null,
         expected: { [field]: ['Old'], email: [email] },
       };
-      const { kafka, codec, topics } = pipeline.processor;
-      const producer = kafka.producer();
-      await producer.connect();
-      const topic = topics.writes(connection);
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          { key: command.entityId, value: await codec.encode('write-command', topic, command) },
-        ],
-      });
-      await producer.disconnect();
+      await send(command);
       await waitFor(
         'the late command to be reported',
         async () => (await outcomesOf(command.commandId)).length > 0,
