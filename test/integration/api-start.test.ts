@@ -110,6 +110,8 @@ describe('startApi with an in-process processor', () => {
         byCategory: [],
         lastChangeAt: null,
         lagMs: null,
+        sources: [],
+        warnings: [],
       },
     });
     const records = await http('GET', `/v1/syncs/${id}/records?status=failed`);

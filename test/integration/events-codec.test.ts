@@ -40,6 +40,7 @@ const samples: { readonly [K in EventKind]: EventValues[K] } = {
     associations: [],
     issuedAt: 1_767_225_601_000,
     sourceTs: 1_767_225_600_123,
+    expected: null,
   },
   outcome: {
     syncId: 'sync-1',
