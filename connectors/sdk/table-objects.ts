@@ -2,7 +2,7 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import type { JsonSchema } from './spec.ts';
 
 /**
- * The `objects` part of a database connector's config (PRODUCT.md: `postgres` / `mysql`): for each
+ * The `objects` part of a database connector's config (`postgres` / `mysql`, see the README's Connectors section): for each
  * synced object, the table holding it and the canonical property → column mapping.
  */
 export interface TableObjectConfig {

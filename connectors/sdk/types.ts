@@ -1,5 +1,5 @@
 /**
- * The one interface every connector declares (PRODUCT.md "Connector types", STYLE.md "Shape"):
+ * The one interface every connector declares (ADR 0003; one folder per connector):
  * a config spec, a live check, discovery of objects and fields, reads (a snapshot, then a change
  * stream from a position) and writes (a batch of commands, a result per command), a position codec
  * and an error classifier. The `connect` role drives connectors only through this interface.

@@ -30,7 +30,7 @@ const redactPaths = [
 ];
 
 /**
- * The control-plane API (PRODUCT.md "Control-plane API"): infrastructure as fastify-plugin
+ * The control-plane API (README "Control-plane API and health UI"): infrastructure as fastify-plugin
  * plugins (errors, JSON bodies, OpenAPI docs), each route group an encapsulated plugin under
  * `/v1`, bearer authentication on all of them but `GET /v1/health`; the health UI at `/` and the
  * docs at `/docs` are public. Does no I/O beyond its deps, so tests drive it with `inject()`.

@@ -3,7 +3,7 @@ import type { SyncIssue } from '../engine/sync-model/index.ts';
 import { syncIssueCodes } from '../engine/sync-model/index.ts';
 
 /**
- * The control plane's one catalogue of coded errors (PRODUCT.md: `{"error": {"code", "message"}}`
+ * The control plane's one catalogue of coded errors (`{"error": {"code", "message"}}`
  * with a fitting status). Sync validation issues keep the sync model's own codes
  * (`TANDEM_E_SYNC_*`, 400; `TANDEM_E_SYNC_STATE`, 409) and list every issue under `details`.
  */

@@ -7,8 +7,8 @@ import type { ErrorCategory } from './types.ts';
 export type WarningCategory = 'source-retention';
 
 /**
- * The fixed resolution hint of every outcome category (PRODUCT.md "Error categories"), shown
- * beside failed records in the health views, and of every warning category. `invalid-value` and
+ * The fixed resolution hint of every outcome category, shown beside failed records in the
+ * health views, and of every warning category. `invalid-value` and
  * `missing-required-field` name the field when it is known.
  */
 const hints: Readonly<Record<ErrorCategory | WarningCategory, string>> = {

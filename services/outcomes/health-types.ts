@@ -1,7 +1,7 @@
 import type { ErrorCategory, ObjectType, OutcomeStatus } from '../engine/types.ts';
 
 /**
- * What the health views read from ClickHouse (PRODUCT.md "Control-plane API": health and records),
+ * What the health views read from ClickHouse (the API's health and records views),
  * the contract between the `outcomes` tables and the API.
  */
 

@@ -107,7 +107,7 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 const time = (v: string | undefined) => (v === undefined || v === '' ? undefined : Date.parse(v));
 
 /**
- * A STAND-IN for the control-plane API (PRODUCT.md "Control-plane API"): just the routes the
+ * A STAND-IN for the control-plane API (the API the README describes): just the routes the
  * health UI reads and calls, over in-memory data that follows the contract. Not the real API.
  */
 function standInApi(

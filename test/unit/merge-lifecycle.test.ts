@@ -1,6 +1,6 @@
 /**
  * An entity's life in one sync: the initial sync (hold, then first match or create), creates
- * and their pending state, deletes and resyncs (PRODUCT.md features 6, 7, 9, 10), redeliveries.
+ * and their pending state, deletes and resyncs (initial sync, deduplication, start, deletes), redeliveries.
  */
 import { describe, expect, it } from 'vitest';
 import type {

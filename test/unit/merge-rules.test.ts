@@ -1,5 +1,5 @@
 /**
- * The merge rules of PRODUCT.md features 3–5, one table per rule, over a contact whose email is
+ * The merge rules of direction, conflict winner and mappings, one table per rule, over a contact whose email is
  * `email` on side a and `mail` on side b.
  */
 import { describe, expect, it } from 'vitest';

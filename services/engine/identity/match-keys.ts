@@ -2,7 +2,7 @@ import type { Fields, ObjectType } from '../types.ts';
 
 /**
  * Match keys: the normalised values two records of different systems must share to be matched
- * to one entity on the initial sync (PRODUCT.md feature 6). Pure functions over plain data.
+ * to one entity on the initial sync (the README's sync engine section). Pure functions over plain data.
  *
  * - contacts: `email:<address>`, case- and space-insensitive; no key without a valid email.
  * - companies: `domain:<host>` then `name:<name>`; either one matches. A connector without a

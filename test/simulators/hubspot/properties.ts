@@ -4,7 +4,7 @@ import type { ObjectType, PropertyDefinition, PropertyOption, PropertyType } fro
  * Property catalogue per object, served by `GET /crm/v3/properties/{objectType}` ("Properties API",
  * developers.hubspot.com/docs/api/crm/properties: `{results: [{name, label, type, fieldType,
  * groupName, hasUniqueValue, hidden, formField, modificationMetadata, options, ...}]}`).
- * Canonical properties follow PRODUCT.md; built-ins are HubSpot's default read-only properties.
+ * Canonical properties are HubSpot's own CRM property names; built-ins are HubSpot's default read-only properties.
  */
 
 type Spec = [

@@ -45,7 +45,7 @@ async function readError(res) {
 }
 
 /**
- * The control-plane API client (PRODUCT.md "Control-plane API"), same origin, `/v1`.
+ * The control-plane API client (see the OpenAPI document at /docs), same origin, `/v1`.
  * `getToken()` gives the bearer token of every call.
  */
 export function createApi(getToken, base = '/v1') {
