@@ -91,10 +91,10 @@ export async function writeBatch(
   batch: readonly SinkCommand[],
 ): Promise<WriteResult[]> {
   const out: Results = new Map();
-  const valid: { index: number; command: SinkCommand }[] = [];
+  const valid: PlannedCommand[] = [];
   for (const [index, command] of batch.entries()) {
     const planned = planCommand(model, command, index);
-    if (planned.ok) valid.push({ index, command });
+    if (planned.ok) valid.push(planned.plan);
     else out.set(index, planned.result);
   }
   if (valid.length > 0) {
@@ -126,13 +126,17 @@ export async function writeBatch(
       );
       const kept = new Map<number, readonly string[]>();
       const plans: PlannedCommand[] = [];
-      for (const [k, { index }] of fresh.entries()) {
+      for (const [k, plan] of fresh.entries()) {
         const g = guarded[k];
-        if (!g) continue;
-        if (g.kept.length > 0) kept.set(index, g.kept);
-        const planned = planCommand(model, g.command, index);
+        if (!g || g.kept.length === 0) {
+          plans.push(plan);
+          continue;
+        }
+        // Planned again only when the guard narrowed its fields.
+        kept.set(plan.index, g.kept);
+        const planned = planCommand(model, g.command, plan.index);
         if (planned.ok) plans.push(planned.plan);
-        else out.set(index, planned.result);
+        else out.set(plan.index, planned.result);
       }
       for (const run of splitRuns(plans)) await applyWithFallback(db, model, commands, run, out);
       await commands.record(db, appliedEntries(plans, out));
