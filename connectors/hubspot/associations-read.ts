@@ -148,7 +148,7 @@ export async function associationsOf(
 ): Promise<Map<string, AssociationRef[]>> {
   const out = new Map<string, AssociationRef[]>(records.map((r) => [String(r.id), []]));
   if (records.length === 0) return out;
-  for (const spec of associationSpecs[object]) {
+  for (const spec of associationSpecs(object)) {
     const fromInline = new Map<string, AssociationRef[]>();
     // A page on which no record carries a block of this type (none has any, or the answer left
     // them out) is read through v4: one call, and no reliance on an absent block meaning "none".
@@ -171,5 +171,5 @@ export async function associationsOf(
 
 /** The object types a list read should ask HubSpot to inline (those without a primary label). */
 export function inlineTargets(object: ObjectType): ObjectType[] {
-  return associationSpecs[object].filter((s) => s.primaryTypeId === null).map((s) => s.to);
+  return associationSpecs(object).filter((s) => s.primaryTypeId === null).map((s) => s.to);
 }

@@ -105,7 +105,7 @@ export async function writeAssociations(
   written: readonly { prepared: PreparedCommand; recordId: string }[],
 ): Promise<AssociationFailures> {
   const failures: AssociationFailures = new Map();
-  for (const spec of associationSpecs[object]) {
+  for (const spec of associationSpecs(object)) {
     const wants = written
       .filter((w) => spec.to in w.prepared.associations)
       .map((w) => ({

@@ -118,7 +118,7 @@ export function searchBody(
   until: number,
   properties: readonly string[],
 ): Record<string, unknown> {
-  const modified = lastModifiedProperty[object];
+  const modified = lastModifiedProperty(object);
   const filters: Filter[] =
     scan.mode === 'time'
       ? [

@@ -1,7 +1,8 @@
 import type { CatalogField, CatalogObject } from '../../services/engine/sync-model/catalog.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { HubSpotHttp } from './http.ts';
-import { internalProperties, matchProperty } from './objects.ts';
+import { internalProperties } from './objects.ts';
+import { objectDescriptor } from '../../services/objects/index.ts';
 
 /**
  * The properties API (`GET /crm/v3/properties/<object>` → `{results: [{name, type, hidden,
@@ -34,7 +35,7 @@ export function catalogObject(
     .map((d) => ({
       name: d.name,
       type: d.type ?? 'string',
-      required: d.name === matchProperty[object],
+      required: objectDescriptor(object).required.includes(d.name),
     }));
   return { name: object, fields };
 }

@@ -1,5 +1,6 @@
 import { canonicalProperties } from '../../services/engine/sync-model/catalog.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
+import { objectDescriptor, type HubSpotObjectDescriptor } from '../../services/objects/index.ts';
 
 /**
  * What the connector knows of each CRM object: its match property, its last-modified property (the
@@ -7,17 +8,16 @@ import type { ObjectType } from '../../services/engine/types.ts';
  * `hs_lastmodifieddate`), the properties read by default and the associations it reports/writes.
  */
 
-export const matchProperty: Readonly<Record<ObjectType, string>> = {
-  contacts: 'email',
-  companies: 'name',
-  deals: 'dealname',
-};
+/** The object's HubSpot part of its descriptor; throws for an object HubSpot has not. */
+export function hubspotObject(object: ObjectType): HubSpotObjectDescriptor {
+  const hubspot = objectDescriptor(object).hubspot;
+  if (!hubspot) throw new Error(`HubSpot has no ${object} object`);
+  return hubspot;
+}
 
-export const lastModifiedProperty: Readonly<Record<ObjectType, string>> = {
-  contacts: 'lastmodifieddate',
-  companies: 'hs_lastmodifieddate',
-  deals: 'hs_lastmodifieddate',
-};
+export function lastModifiedProperty(object: ObjectType): string {
+  return hubspotObject(object).lastModified;
+}
 
 export const createdProperty = 'createdate';
 
@@ -42,14 +42,12 @@ export const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED';
  * answers (`associationTypes: [{category, typeId, label}]`), never from the `type` names of the
  * v3 list API's inline associations, which HubSpot does not document.
  */
-export const associationSpecs: Readonly<Record<ObjectType, readonly AssociationSpec[]>> = {
-  contacts: [{ to: 'companies', primaryTypeId: 1 }],
-  companies: [],
-  deals: [
-    { to: 'companies', primaryTypeId: 5 },
-    { to: 'contacts', primaryTypeId: null },
-  ],
-};
+export function associationSpecs(object: ObjectType): readonly AssociationSpec[] {
+  const d = objectDescriptor(object);
+  return d.associations
+    .filter((a) => objectDescriptor(a.to).hubspot !== null)
+    .map((a) => ({ to: a.to, primaryTypeId: d.hubspot?.primaryTypeIds[a.to] ?? null }));
+}
 
 /**
  * Properties the connector keeps for itself (command-key.ts): never in the catalog, never read
@@ -61,12 +59,12 @@ export const internalProperties: ReadonlySet<string> = new Set([COMMAND_ID_PROPE
 
 /** The properties read for an object: the canonical ones plus the config's extras. */
 export function readProperties(object: ObjectType, extra: readonly string[] = []): string[] {
-  return [...new Set([...canonicalProperties[object], ...extra])].filter(
+  return [...new Set([...canonicalProperties(object), ...extra])].filter(
     (name) => !internalProperties.has(name),
   );
 }
 
 /** Properties a search or list must also return for the connector's own bookkeeping. */
 export function bookkeepingProperties(object: ObjectType): string[] {
-  return [createdProperty, lastModifiedProperty[object]];
+  return [createdProperty, lastModifiedProperty(object)];
 }

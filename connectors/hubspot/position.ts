@@ -1,4 +1,5 @@
-import { objectTypes, type ObjectType } from '../../services/engine/types.ts';
+import { type ObjectType } from '../../services/engine/types.ts';
+import { objectNames } from '../../services/objects/index.ts';
 import { ConnectorError, classification } from '../sdk/errors.ts';
 import type { PositionCodec } from '../sdk/types.ts';
 import { codes } from './errors.ts';
@@ -79,7 +80,7 @@ const wire = (c: Cursor): WireCursor =>
 export const positionCodec: PositionCodec<HubSpotPosition> = {
   encode(position) {
     const objects: Record<string, { c: WireCursor; d: WireCursor }> = {};
-    for (const object of objectTypes) {
+    for (const object of objectNames()) {
       const p = position.objects[object];
       if (p) objects[object] = { c: wire(p.changes), d: wire(p.deletes) };
     }
@@ -101,7 +102,7 @@ export const positionCodec: PositionCodec<HubSpotPosition> = {
     }
     const objects: Partial<Record<ObjectType, ObjectPosition>> = {};
     for (const [name, value] of Object.entries(doc.objects as Record<string, unknown>)) {
-      if (!(objectTypes as readonly string[]).includes(name))
+      if (!(objectNames() as readonly string[]).includes(name))
         throw invalid(`unknown object ${name}`);
       const v = value as { c?: unknown; d?: unknown } | null;
       if (v === null || typeof v !== 'object') throw invalid(`${name} is not an object`);

@@ -35,7 +35,7 @@ function parseTime(value: string | null | undefined): number | undefined {
 /** The record's last-modified time in ms (the object's property, else `updatedAt`). */
 export function modifiedAt(object: ObjectType, record: ApiRecord): number | undefined {
   return (
-    parseTime(record.properties?.[lastModifiedProperty[object]]) ?? parseTime(record.updatedAt)
+    parseTime(record.properties?.[lastModifiedProperty(object)]) ?? parseTime(record.updatedAt)
   );
 }
 

@@ -21,7 +21,7 @@ export interface PreparedCommand {
 }
 
 export function prepare(object: ObjectType, index: number, command: SinkCommand): PreparedCommand {
-  const targets = new Set(associationSpecs[object].map((s) => s.to));
+  const targets = new Set(associationSpecs(object).map((s) => s.to));
   const properties: Record<string, string> = {};
   const associations: Partial<Record<ObjectType, string[] | null>> = {};
   for (const [name, value] of Object.entries(command.fields)) {

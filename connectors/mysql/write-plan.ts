@@ -76,7 +76,7 @@ export function assignmentsOf(
 
 /** The key a create is matched by: email for contacts; domain, else name, for companies. */
 export function matchKeyOf(model: TableModel, fields: SinkCommand['fields']): MatchKey | null {
-  for (const name of matchFields[model.object]) {
+  for (const name of matchFields[model.object] ?? []) {
     const value = fields[name]?.trim().toLowerCase();
     const field = model.byName.get(name);
     if (value && field) return { column: field.column, key: value };

@@ -32,7 +32,8 @@ import {
   type TopicNames,
   type TopicSizing,
 } from './topics.ts';
-import { objectTypes, type Side, type SyncConfig } from './types.ts';
+import { type Side, type SyncConfig } from './types.ts';
+import { objectNames } from '../objects/index.ts';
 
 export interface ProcessorOptions {
   readonly brokers: readonly string[];
@@ -115,7 +116,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     producer,
     logger,
     groupId: `${options.topicPrefix}.resolve`,
-    topics: objectTypes.map((o) => topics.changes(o)),
+    topics: objectNames().map((o) => topics.changes(o)),
     handle: createResolveStep({ codec, identity, topics, partitionsOf }),
   });
   await resolve.start();

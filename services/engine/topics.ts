@@ -1,5 +1,6 @@
 import type { TopicSpec } from '../kafka/topics.ts';
-import { objectTypes, type ObjectType } from './types.ts';
+import { type ObjectType } from './types.ts';
+import { objectNames } from '../objects/index.ts';
 
 /** Every topic name the engine uses, under one prefix (tests use their own prefix each). */
 export interface TopicNames {
@@ -36,8 +37,8 @@ export interface TopicSizing {
 export function engineTopics(names: TopicNames, sizing: TopicSizing): TopicSpec[] {
   const plain = (topic: string): TopicSpec => ({ topic, ...sizing });
   return [
-    ...objectTypes.map((o) => plain(names.changes(o))),
-    ...objectTypes.map((o) => plain(names.entities(o))),
+    ...objectNames().map((o) => plain(names.changes(o))),
+    ...objectNames().map((o) => plain(names.entities(o))),
     plain(names.outcomes),
     plain(names.dlq),
     { topic: names.identity, ...sizing, compacted: true },

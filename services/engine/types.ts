@@ -3,8 +3,11 @@
  * Field values are strings or null everywhere (decimals and big integers never as floats).
  */
 
-export type ObjectType = 'contacts' | 'companies' | 'deals';
-export const objectTypes: readonly ObjectType[] = ['contacts', 'companies', 'deals'];
+/**
+ * An object type's name (`contacts`, `products`, a custom object's): one of the registry's
+ * descriptors (services/objects). A string, because object types are data, not code.
+ */
+export type ObjectType = string;
 
 export type Side = 'a' | 'b';
 export type Direction = 'two-way' | 'a-to-b' | 'b-to-a';

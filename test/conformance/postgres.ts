@@ -26,7 +26,9 @@ function slotNameFor(label: string): string {
 }
 
 function tableOf(object: ObjectType): 'contacts' | 'companies' {
-  if (object === 'deals') throw new Error('the postgres fixture has no deals table');
+  if (object !== 'contacts' && object !== 'companies') {
+    throw new Error(`the postgres fixture has no ${object} table`);
+  }
   return object;
 }
 

@@ -6,8 +6,8 @@ import {
   candidateEntityId,
   createChangelog,
   createIdentityMap,
-  matchKeys,
 } from '../../services/engine/identity/index.ts';
+import { matchKeys, objectDescriptor } from '../../services/objects/index.ts';
 import type {
   Changelog,
   ChangelogEntry,
@@ -75,7 +75,10 @@ function resolveRecord(
   fields: Fields,
   opts = withDomain,
 ) {
-  return map.resolve(object, connectionId, recordId, matchKeys(object, fields, opts));
+  const own = opts.hasDomainField
+    ? fields
+    : Object.fromEntries(Object.entries(fields).filter(([name]) => name !== 'domain'));
+  return map.resolve(object, connectionId, recordId, matchKeys(objectDescriptor(object), own));
 }
 
 describe('resolving a record', () => {

@@ -39,7 +39,7 @@ describe('hubspot position codec', () => {
       '0/16B6C50',
       '{"hubspot":2,"objects":{}}',
       '{"objects":{}}',
-      '{"hubspot":1,"objects":{"tickets":{"c":[1,[]],"d":[1,[]]}}}',
+      '{"hubspot":1,"objects":{"spaceships":{"c":[1,[]],"d":[1,[]]}}}',
       '{"hubspot":1,"objects":{"contacts":{"c":[1.5,[]],"d":[1,[]]}}}',
       '{"hubspot":1,"objects":{"contacts":{"c":[1,["x"]],"d":[1,[]]}}}',
       '{"hubspot":1,"objects":{"contacts":{"c":[1,[]]}}}',

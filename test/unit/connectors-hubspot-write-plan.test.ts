@@ -214,8 +214,8 @@ describe('hubspot batch answers', () => {
 });
 
 describe('hubspot association planning', () => {
-  const [contactCompany] = associationSpecs.contacts;
-  const [, dealContacts] = associationSpecs.deals;
+  const [contactCompany] = associationSpecs('contacts');
+  const [, dealContacts] = associationSpecs('deals');
 
   it('sets a new primary company and removes the previous one', () => {
     if (!contactCompany) throw new Error('no spec');

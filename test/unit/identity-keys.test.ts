@@ -8,9 +8,9 @@ import {
   isEntityId,
 } from '../../services/engine/identity/index.ts';
 import { entityKey, linkKey, matchKey } from '../../services/engine/identity/keys.ts';
-import { objectTypes } from '../../services/engine/types.ts';
+import { objectNames } from '../../services/objects/index.ts';
 
-const objectType = fc.constantFrom(...objectTypes);
+const objectType = fc.constantFrom(...objectNames());
 
 /** The hash tag Redis Cluster hashes: the text between the first `{` and the next `}`. */
 function hashTag(key: string): string {

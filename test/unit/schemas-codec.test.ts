@@ -279,7 +279,7 @@ describe('event codec (with a stub registry)', () => {
       const type = latestSchema('outcome').type;
       const header = (await codec.encode('outcome', 't', outcome)).subarray(0, 5);
       const bad = [
-        { ...outcome, object: 'products' },
+        { ...outcome, object: 'spaceships' },
         { ...outcome, status: 'maybe' },
         { ...outcome, category: 'gremlins' },
       ];
@@ -349,13 +349,13 @@ describe('encoding a value that does not fit its schema', () => {
     {
       label: 'an unknown object type',
       kind: 'change-event',
-      value: { ...change, object: 'products' },
+      value: { ...change, object: 'spaceships' },
       path: 'object',
     },
     {
       label: 'an unknown associated object type',
       kind: 'change-event',
-      value: { ...change, associations: [{ object: 'tickets', recordId: '1', primary: true }] },
+      value: { ...change, associations: [{ object: 'spaceships', recordId: '1', primary: true }] },
       path: 'associations.0.object',
     },
     {

@@ -248,7 +248,7 @@ describe('buildSync rejects', () => {
     ['a body that is not an object (array)', [base], invalid, ''],
     ['a body that is not an object (string)', 'sync', invalid, ''],
     ['a missing object', { ...base, object: undefined }, invalid, 'object'],
-    ['an unknown object type', { ...base, object: 'products' }, invalid, 'object'],
+    ['an unknown object type', { ...base, object: 'spaceships' }, invalid, 'object'],
     ['an object type in another case', { ...base, object: 'Contacts' }, invalid, 'object'],
     ['a missing side a', { ...base, a: undefined }, invalid, 'a'],
     ['a side given as a string', { ...base, a: 'pg' }, invalid, 'a'],
@@ -508,7 +508,7 @@ describe('buildSync on arbitrary input', () => {
     fc.oneof({ arbitrary: arb, weight: 12 }, { arbitrary: fc.jsonValue(), weight: 1 });
   const nearlyValid = fc.record(
     {
-      object: or(fc.constantFrom('contacts', 'companies', 'deals', 'products')),
+      object: or(fc.constantFrom('contacts', 'companies', 'deals', 'spaceships')),
       a: or(fc.record({ connection: or(fc.constantFrom('pg', 'hs', 'hs2', 'nope')) })),
       b: or(fc.record({ connection: or(fc.constantFrom('pg', 'hs', 'hs2', 'nope')) })),
       direction: or(fc.constantFrom('two-way', 'a-to-b', 'b-to-a')),

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalProperties,
   defaultMappings,
-  matchField,
+  requiredProperties,
   type Catalog,
 } from '../../services/engine/sync-model/index.ts';
-import { objectTypes } from '../../services/engine/types.ts';
+import { objectNames } from '../../services/objects/index.ts';
 
 const postgres: Catalog = [
   {
@@ -48,7 +48,11 @@ const hubspot: Catalog = [
 
 describe('canonical properties', () => {
   it('name the reference product’s properties of each object type', () => {
-    expect(canonicalProperties).toEqual({
+    expect(
+      Object.fromEntries(
+        ['contacts', 'companies', 'deals'].map((o) => [o, canonicalProperties(o)]),
+      ),
+    ).toEqual({
       contacts: [
         'email',
         'firstname',
@@ -64,8 +68,8 @@ describe('canonical properties', () => {
     });
   });
 
-  it.each(objectTypes)('make the match field of %s one of its canonical properties', (object) => {
-    expect(canonicalProperties[object]).toContain(matchField[object]);
+  it.each(objectNames())('make the match field of %s one of its canonical properties', (object) => {
+    for (const r of requiredProperties(object)) expect(canonicalProperties(object)).toContain(r);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ErrorCategory, OutcomeStatus } from '../types.ts';
-import { objectTypes } from '../types.ts';
+import { objectNames } from '../../objects/index.ts';
 import type { EventKind, EventValues } from './kinds.ts';
 
 /**
@@ -31,7 +31,7 @@ const errorCategories: Record<ErrorCategory, true> = {
   conflict: true,
 };
 
-const objectTypeSet: ReadonlySet<string> = new Set(objectTypes);
+const objectTypeSet: ReadonlySet<string> = new Set(objectNames());
 const statusSet: ReadonlySet<string> = new Set(Object.keys(outcomeStatuses));
 const categorySet: ReadonlySet<string> = new Set(Object.keys(errorCategories));
 

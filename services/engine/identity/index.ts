@@ -1,12 +1,3 @@
-export {
-  isValidEmail,
-  legalSuffixes,
-  matchKeys,
-  normalizeCompanyName,
-  normalizeDomain,
-  normalizeEmail,
-} from './match-keys.ts';
-export type { MatchKeyOptions } from './match-keys.ts';
 export { createIdentityMap } from './identity-map.ts';
 export type {
   IdentityMap,

@@ -1,6 +1,15 @@
 import type { Redis } from 'ioredis';
 import { linkFields, linkKey } from '../identity/keys.ts';
 import type { AssociationRef, Fields, Mapping, ObjectType, SyncConfig } from '../types.ts';
+import { objectDescriptors, objectDescriptor } from '../../objects/index.ts';
+
+/**
+ * Whether associations to `object` are kept primary-only wherever some object keeps them (the
+ * first record of such a field is the primary one: companies).
+ */
+function primaryOnlyTargets(object: ObjectType): boolean {
+  return objectDescriptors().some((d) => d.associations.some((a) => a.to === object && a.primaryOnly));
+}
 
 /**
  * Associations travel through the merge as pseudo-fields: `assoc:<object>` holds the sorted,
@@ -11,16 +20,16 @@ import type { AssociationRef, Fields, Mapping, ObjectType, SyncConfig } from '..
  */
 export const assocPrefix = 'assoc:';
 
-/** Which associations each object keeps (PRODUCT feature 8). Contacts keep their primary company. */
-const kept: Readonly<Record<ObjectType, readonly { object: ObjectType; primaryOnly: boolean }[]>> =
-  {
-    contacts: [{ object: 'companies', primaryOnly: true }],
-    companies: [],
-    deals: [
-      { object: 'companies', primaryOnly: true },
-      { object: 'contacts', primaryOnly: false },
-    ],
-  };
+/**
+ * Which associations an object keeps: its descriptor's, each with the primary-only rule where it
+ * applies (a contact keeps its primary company).
+ */
+function kept(object: ObjectType): readonly { object: ObjectType; primaryOnly: boolean }[] {
+  return objectDescriptor(object).associations.map((a) => ({
+    object: a.to,
+    primaryOnly: a.primaryOnly,
+  }));
+}
 
 /**
  * The association objects a sync carries now: those whose own sync between the same two
@@ -28,7 +37,7 @@ const kept: Readonly<Record<ObjectType, readonly { object: ObjectType; primaryOn
  */
 export function activeAssociations(sync: SyncConfig, all: readonly SyncConfig[]): ObjectType[] {
   const pair = new Set([sync.a.connection, sync.b.connection]);
-  return kept[sync.object]
+  return kept(sync.object)
     .map((k) => k.object)
     .filter((object) =>
       all.some(
@@ -85,7 +94,7 @@ export function createAssociationResolver(
     async toEntityFields(object, connectionId, fields, refs, active) {
       if (active.length === 0) return fields;
       const out: Record<string, string | null> = { ...fields };
-      for (const rule of kept[object]) {
+      for (const rule of kept(object)) {
         if (!active.includes(rule.object)) continue;
         const mine = refs.filter(
           (r) => r.object === rule.object && (!rule.primaryOnly || r.primary),
@@ -112,7 +121,8 @@ export function createAssociationResolver(
         }
         // The field stays, valued with the target's record ids (null clears the association),
         // so a sink can tell "set to none" from "not part of this write".
-        const object = name.slice(assocPrefix.length) as ObjectType;
+        const object = name.slice(assocPrefix.length);
+        const primaryOnly = primaryOnlyTargets(object);
         const entities = value ? value.split(',') : [];
         const ids: string[] = [];
         for (const [i, entityId] of entities.entries()) {
@@ -122,7 +132,7 @@ export function createAssociationResolver(
             continue;
           }
           ids.push(recordId);
-          refs.push({ object, recordId, primary: i === 0 && object === 'companies' });
+          refs.push({ object, recordId, primary: i === 0 && primaryOnly });
         }
         plain[name] = ids.length > 0 ? ids.join(',') : null;
       }

@@ -2,7 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { ChunkContext, ChunkResult, OutMessage } from '../../kafka/stage.ts';
 import type { EventCodec } from '../events/index.ts';
 import type { IdentityMap, ResolveItem } from '../identity/index.ts';
-import { matchKeys } from '../identity/index.ts';
+import { isObjectType, matchKeys, objectDescriptor } from '../../objects/index.ts';
 import type { TopicNames } from '../topics.ts';
 import type { ChangeEvent, ObjectType, SnapshotDone } from '../types.ts';
 import { deadLetter, isPermanentEventError } from './dead-letters.ts';
@@ -63,13 +63,14 @@ export function createResolveStep(deps: ResolveDeps) {
     ctx: ChunkContext,
   ): Promise<ChunkResult> {
     const object = objectOfTopic(ctx.topic);
+    const descriptor = objectDescriptor(object);
     const items = await Promise.all(messages.map((m) => read(m, ctx, object)));
     const changes = items.flatMap((i) => (i.kind === 'change' ? [i.change] : []));
     const requests: ResolveItem[] = changes.map((c) => ({
       object: c.object,
       connectionId: c.connectionId,
       recordId: c.recordId,
-      keys: matchKeys(c.object, c.fields, { hasDomainField: 'domain' in c.fields }),
+      keys: matchKeys(descriptor, c.fields),
     }));
     const resolutions = await identity.resolveMany(requests);
     const entitiesTopic = topics.entities(object);
@@ -114,7 +115,7 @@ export function createResolveStep(deps: ResolveDeps) {
 /** `tandem.changes.contacts` → `contacts` (the last dot-separated part). */
 export function objectOfTopic(topic: string): ObjectType {
   const object = topic.slice(topic.lastIndexOf('.') + 1);
-  if (object !== 'contacts' && object !== 'companies' && object !== 'deals') {
+  if (!isObjectType(object)) {
     throw new Error(`'${topic}' is not an engine topic of a known object`);
   }
   return object;

@@ -1,4 +1,5 @@
-import { objectTypes, type Side, type SyncConfig } from '../types.ts';
+import { type Side, type SyncConfig } from '../types.ts';
+import { objectNames } from '../../objects/index.ts';
 import type { CatalogField, Catalogs } from './catalog.ts';
 import { checkFilterFields } from './filter.ts';
 import { deepFreeze, isObject, own, readArray, readEnum, describe } from './input.ts';
@@ -49,7 +50,7 @@ export function buildSync(
     ]);
   }
   const issues = issueList();
-  const object = readEnum(input, 'object', objectTypes, issues, { required: true });
+  const object = readEnum(input, 'object', objectNames(), issues, { required: true });
   const a = readConnection(input, 'a', issues);
   const b = readConnection(input, 'b', issues);
   if (a !== undefined && a === b) {

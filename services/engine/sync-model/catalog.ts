@@ -1,3 +1,4 @@
+import { objectDescriptor, propertyNames } from '../../objects/index.ts';
 import type { ObjectType } from '../types.ts';
 
 /** A field a connector's catalog lists for one object (`GET /v1/connections/:id/catalog`). */
@@ -22,34 +23,19 @@ export type Catalog = readonly CatalogObject[];
 /** The catalogs a sync may refer to, by connection id. */
 export type Catalogs = ReadonlyMap<string, Catalog>;
 
-/** The canonical properties of each object type, as the reference product names them. */
-export const canonicalProperties: Readonly<Record<ObjectType, readonly string[]>> = {
-  contacts: [
-    'email',
-    'firstname',
-    'lastname',
-    'phone',
-    'company',
-    'city',
-    'country',
-    'lifecyclestage',
-  ],
-  companies: ['name', 'domain', 'phone', 'city', 'country', 'industry'],
-  deals: ['dealname', 'amount', 'dealstage', 'closedate', 'pipeline'],
-};
+/** The canonical properties of an object type, from its descriptor. */
+export function canonicalProperties(object: ObjectType): readonly string[] {
+  return propertyNames(objectDescriptor(object));
+}
 
 /**
- * The property each object type cannot be synced without, so its mapping is required and can
- * never be switched off: contacts match by `email`; companies by `domain` or `name`, and `name`
- * is the one every connector has (a connector without a domain matches by name only); deals
- * match through the identity map only, so `dealname` — the property a CRM needs to create a
- * deal at all — is the one marked.
+ * The properties an object type cannot be synced without (its descriptor's `required`): their
+ * mappings are required and can never be switched off — contacts' `email` (the match key),
+ * companies' `name` (every connector has one), deals' `dealname` (what a CRM needs to create one).
  */
-export const matchField: Readonly<Record<ObjectType, string>> = {
-  contacts: 'email',
-  companies: 'name',
-  deals: 'dealname',
-};
+export function requiredProperties(object: ObjectType): readonly string[] {
+  return objectDescriptor(object).required;
+}
 
 /**
  * The key default mappings pair fields by: the canonical name, or the field's own name, compared
@@ -59,9 +45,9 @@ export function canonicalKey(field: CatalogField): string {
   return (field.canonical ?? field.name).trim().toLowerCase();
 }
 
-/** A field is required when its system says so or it holds the object's match property. */
+/** A field is required when its system says so or it holds one of the object's required properties. */
 export function isRequiredField(object: ObjectType, field: CatalogField): boolean {
-  return field.required || canonicalKey(field) === matchField[object];
+  return field.required || requiredProperties(object).includes(canonicalKey(field));
 }
 
 /** The fields a catalog lists for `object`, or undefined when the connection has no such object. */

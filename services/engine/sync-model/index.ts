@@ -7,7 +7,7 @@ export {
   canonicalKey,
   canonicalProperties,
   isRequiredField,
-  matchField,
+  requiredProperties,
   objectFields,
 } from './catalog.ts';
 export type { Catalog, CatalogField, CatalogObject, Catalogs } from './catalog.ts';

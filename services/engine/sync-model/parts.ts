@@ -1,3 +1,4 @@
+import { objectDescriptor } from '../../objects/index.ts';
 import type { DeletePolicy, ObjectType, Side } from '../types.ts';
 import type { CatalogField, Catalogs } from './catalog.ts';
 import { objectFields } from './catalog.ts';
@@ -83,9 +84,9 @@ export function readRulesInput(input: JsonObject, issues: IssueList): RulesInput
 }
 
 /**
- * The rule only applies to contacts: on by default there, and always off for other objects
- * (a `true` given for companies or deals is stored as the `false` it behaves as).
+ * The rule only applies to objects whose descriptor has it (contacts): on by default there, and
+ * always off for other objects (a `true` given for companies is stored as the `false` it behaves as).
  */
 export function effectiveRequireEmail(object: ObjectType, given: boolean | undefined): boolean {
-  return object === 'contacts' ? (given ?? true) : false;
+  return objectDescriptor(object).emailRule ? (given ?? true) : false;
 }

@@ -1,3 +1,4 @@
+import { objectDescriptor } from '../../objects/index.ts';
 import type { ErrorCategory, Fields, SyncConfig } from '../types.ts';
 
 /**
@@ -17,7 +18,8 @@ export function isValidEmail(value: string | null | undefined): boolean {
 }
 
 /**
- * The "only contacts with a valid email" rule: for a contacts sync with `requireEmail` on, a
+ * The "only contacts with a valid email" rule: for a sync of an object whose descriptor has the
+ * email rule (contacts) with `requireEmail` on, a
  * record whose canonical `email` field is missing or not a valid email is excluded with category
  * `missing-email`; otherwise null. Fields are the record's canonical fields, as change events
  * carry them.
@@ -26,7 +28,7 @@ export function requireEmailRule(
   sync: Pick<SyncConfig, 'object' | 'rules'>,
   fields: Fields,
 ): Extract<ErrorCategory, 'missing-email'> | null {
-  if (sync.object !== 'contacts' || !sync.rules.requireEmail) return null;
+  if (!objectDescriptor(sync.object).emailRule || !sync.rules.requireEmail) return null;
   const email = Object.hasOwn(fields, 'email') ? fields.email : undefined;
   return isValidEmail(email) ? null : 'missing-email';
 }

@@ -1,20 +1,10 @@
-import type { Fields, ObjectType } from '../types.ts';
+import type { Fields } from '../engine/types.ts';
+import type { MatchRule, NormalizerName, ObjectDescriptor } from './types.ts';
 
 /**
- * Match keys: the normalised values two records of different systems must share to be matched
- * to one entity on the initial sync (the README's sync engine section). Pure functions over plain data.
- *
- * - contacts: `email:<address>`, case- and space-insensitive; no key without a valid email.
- * - companies: `domain:<host>` then `name:<name>`; either one matches. A connector without a
- *   domain field matches by name only. The order matters: when the domain and the name point at
- *   two different existing entities, the first key (the domain, the more specific) wins.
- * - deals: no keys; deals are matched by the identity map's links only.
+ * The normalisations of match keys, in one place: the resolve stage's match keys and every
+ * sink's create-matching call these, so the two can never disagree on a record. Pure functions.
  */
-
-export interface MatchKeyOptions {
-  /** False when the connector's catalogue has no domain field: companies then match by name. */
-  readonly hasDomainField: boolean;
-}
 
 /**
  * Legal-form words stripped from the end of a company name, after punctuation is gone (so
@@ -141,29 +131,50 @@ export function normalizeCompanyName(value: string | null | undefined): string |
   return words.length > 0 ? words.join(' ') : null;
 }
 
+/** Trimmed, runs of whitespace made one space, lowercased: SKUs and other plain keys. */
+export function normalizeText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim().replace(whitespace, ' ').toLowerCase();
+  return text === '' ? null : text;
+}
+
+/** Every normalisation a match rule may name. */
+export const normalizers: Readonly<
+  Record<NormalizerName, (value: string | null | undefined) => string | null>
+> = {
+  email: normalizeEmail,
+  domain: normalizeDomain,
+  'company-name': normalizeCompanyName,
+  text: normalizeText,
+};
+
 /**
- * The match keys of one record, most specific first, without duplicates. `fields` holds the
- * record's canonical fields (`email`, `domain`, `name`).
+ * The match keys of one record, most specific first, without duplicates: `<rule key>:<value>`
+ * for each of the object's match rules whose property the record carries and whose value
+ * normalises to something. `fields` holds the record's canonical fields. The resolve stage and
+ * every sink's create-matching use this one function.
  */
-export function matchKeys(
-  object: ObjectType,
-  fields: Fields,
-  opts: MatchKeyOptions,
-): readonly string[] {
-  switch (object) {
-    case 'contacts': {
-      const email = normalizeEmail(fields.email);
-      return email === null ? [] : [`email:${email}`];
-    }
-    case 'companies': {
-      const keys: string[] = [];
-      const domain = opts.hasDomainField ? normalizeDomain(fields.domain) : null;
-      if (domain !== null) keys.push(`domain:${domain}`);
-      const name = normalizeCompanyName(fields.name);
-      if (name !== null) keys.push(`name:${name}`);
-      return keys;
-    }
-    case 'deals':
-      return [];
+export function matchKeys(object: ObjectDescriptor, fields: Fields): readonly string[] {
+  const keys: string[] = [];
+  for (const rule of object.matchKeys) {
+    if (!Object.hasOwn(fields, rule.property)) continue;
+    const value = normalizers[rule.normalize](fields[rule.property]);
+    if (value === null) continue;
+    const key = `${rule.key}:${value}`;
+    if (!keys.includes(key)) keys.push(key);
   }
+  return keys;
+}
+
+/** The first match rule a record's fields give a key for, with that key (sinks match creates by it). */
+export function firstMatch(
+  object: ObjectDescriptor,
+  fields: Fields,
+): { readonly rule: MatchRule; readonly value: string } | null {
+  for (const rule of object.matchKeys) {
+    if (!Object.hasOwn(fields, rule.property)) continue;
+    const value = normalizers[rule.normalize](fields[rule.property]);
+    if (value !== null) return { rule, value };
+  }
+  return null;
 }
