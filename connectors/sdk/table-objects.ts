@@ -1,5 +1,10 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { JsonSchema } from './spec.ts';
+import {
+  associationKey,
+  objectDescriptors,
+  type ObjectDescriptor,
+} from '../../services/objects/index.ts';
 
 /**
  * The `objects` part of a database connector's config (`postgres` / `mysql`, see the README's Connectors section): for each
@@ -7,13 +12,18 @@ import type { JsonSchema } from './spec.ts';
  */
 export interface TableObjectConfig {
   readonly table: string;
-  /** Canonical name → column (`{"email": "email_address"}`); `companyId` names the company FK. */
+  /**
+   * Canonical name → column (`{"email": "email_address"}`); `<singular>Id` of an associated
+   * object (`companyId`, `contactId`, `dealId`) names that association's foreign-key column.
+   */
   readonly fields?: Readonly<Record<string, string>>;
 }
 
 export type TableObjects = Readonly<Partial<Record<ObjectType, TableObjectConfig>>>;
 
-function tableObjectSpec(what: string): JsonSchema {
+function tableObjectSpec(object: ObjectDescriptor): JsonSchema {
+  const what = object.name;
+  const keys = object.associations.map((a) => `\`${associationKey(a.to)}\``);
   return {
     type: 'object',
     description: `Where ${what} live: the table, and which column holds each canonical property.`,
@@ -24,22 +34,22 @@ function tableObjectSpec(what: string): JsonSchema {
       fields: {
         type: 'object',
         description:
-          'Canonical property → column holding it ({"email": "email_address"}); `companyId` names the foreign-key column of the record’s company. Other columns keep their own name.',
+          `Canonical property → column holding it ({"${object.properties[0]?.name ?? 'name'}": "my_column"}).` +
+          (keys.length > 0
+            ? ` ${keys.join(', ')} name${keys.length === 1 ? 's' : ''} the foreign-key column of an associated record.`
+            : '') +
+          ' Other columns keep their own name.',
         additionalProperties: { type: 'string', minLength: 1 },
       },
     },
   };
 }
 
-/** The JSON Schema of `objects`: at least one of contacts, companies, deals. */
+/** The JSON Schema of `objects`: at least one of the object types (services/objects). */
 export const tableObjectsSpec: JsonSchema = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
   description: 'The objects this connection syncs, each with its table.',
-  properties: {
-    contacts: tableObjectSpec('contacts'),
-    companies: tableObjectSpec('companies'),
-    deals: tableObjectSpec('deals'),
-  },
+  properties: Object.fromEntries(objectDescriptors().map((d) => [d.name, tableObjectSpec(d)])),
 };

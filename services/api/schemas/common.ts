@@ -1,3 +1,4 @@
+import { objectNames } from '../../objects/index.ts';
 /**
  * JSON Schemas shared by the routes: Fastify validates requests with them and @fastify/swagger
  * turns them into the OpenAPI document at /docs.
@@ -41,9 +42,10 @@ export const idParams = {
 } as const;
 
 export const sideSchema = { type: 'string', enum: ['a', 'b'] } as const;
+/** Every object type the registry knows (services/objects), built-in and installed. */
 export const objectTypeSchema = {
   type: 'string',
-  enum: ['contacts', 'companies', 'deals'],
+  enum: [...objectNames()],
 } as const;
 export const directionSchema = {
   type: 'string',
