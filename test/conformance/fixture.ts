@@ -7,8 +7,13 @@ import type { Fields, ObjectType } from '../../services/engine/types.ts';
  * Field names are the connection's catalog names (canonical where the config maps them).
  */
 export interface ConformanceSystem {
-  /** A valid config for this system, with `contacts` configured (and any other objects). */
+  /**
+   * A valid config for this system, with every object of `objects` configured (the database
+   * fixtures: a table per object, with a foreign-key column per association of its descriptor).
+   */
   readonly config: unknown;
+  /** The object types `config` syncs: every object type the connector supports. */
+  readonly objects: readonly ObjectType[];
   /** The same config with credentials the system rejects. */
   readonly badCredentials: unknown;
   /** A field of contacts, besides `email`, the suite may write (e.g. `firstname`). */
@@ -22,6 +27,18 @@ export interface ConformanceSystem {
   companyOf(contactId: string): Promise<string | null>;
   /** Sets (or, with null, clears) a contact's primary company behind the connector's back. */
   setCompany(contactId: string, companyId: string | null): Promise<void>;
+  /**
+   * The ids of the `to` records a record of `object` is associated with, sorted (a database's
+   * foreign-key column holds at most one; HubSpot lists every association of the pair).
+   */
+  associationsOf(object: ObjectType, recordId: string, to: ObjectType): Promise<string[]>;
+  /** Associates a record with `targetId` (a database sets its FK column; null clears it). */
+  setAssociation(
+    object: ObjectType,
+    recordId: string,
+    to: ObjectType,
+    targetId: string | null,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
