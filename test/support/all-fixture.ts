@@ -7,6 +7,7 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import { createLogger } from '../../services/log/logger.ts';
 import type { ConformanceFixture, ConformanceSystem } from '../conformance/fixture.ts';
 import { endpoints, uniqueName } from './endpoints.ts';
+import { createObjectSystem, type ObjectSystemOptions } from './object-systems.ts';
 import { deletePrefixKeys } from './redis-keys.ts';
 import { waitFor } from './wait.ts';
 
@@ -38,8 +39,12 @@ export interface AllFixture {
     path: string,
     body?: unknown,
   ): Promise<ApiResponse<T>>;
-  /** A fresh system of `type` (`postgres`, `mysql`) registered as a connection named `name`. */
-  system(type: string, name: string): Promise<ConnectedSystem>;
+  /**
+   * A fresh system of `type` (`postgres`, `mysql`, `hubspot`) registered as a connection named
+   * `name`: the connector's conformance system, or, given `objects`, a system with a table (or
+   * HubSpot object) for each of those descriptors (object-systems.ts).
+   */
+  system(type: string, name: string, options?: ObjectSystemOptions): Promise<ConnectedSystem>;
   /** `POST /v1/syncs`, which must answer 201; the new sync's id. */
   createSync(body: Record<string, unknown>): Promise<string>;
   /** `POST /v1/syncs/:id/start` (202), then polls `GET /v1/syncs/:id` until it is `running`. */
@@ -93,9 +98,14 @@ export async function startAllFixture(
     prefix,
     all,
     call,
-    async system(type, name) {
-      const mod = (await import(`../conformance/${type}.ts`)) as { default: ConformanceFixture };
-      const db = await mod.default.create(`${prefix}_${name}`.replace(/[^a-z0-9_]/gi, '_'));
+    async system(type, name, options) {
+      const label = `${prefix}_${name}`.replace(/[^a-z0-9_]/gi, '_');
+      let db: ConformanceSystem;
+      if (options) db = await createObjectSystem(type, label, options);
+      else {
+        const mod = (await import(`../conformance/${type}.ts`)) as { default: ConformanceFixture };
+        db = await mod.default.create(label);
+      }
       systems.push(db);
       const created = await expectStatus<{ id: string }>(201, 'POST', '/v1/connections', {
         type,
