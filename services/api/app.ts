@@ -8,6 +8,7 @@ import { docsPlugin } from './plugins/docs.ts';
 import { errorHandlerPlugin, replyWithError } from './plugins/error-handler.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { objectRoutes } from './routes/objects.ts';
 import { statusRoutes } from './routes/status.ts';
 import { syncActionRoutes } from './routes/sync-actions.ts';
 import { syncHealthRoutes } from './routes/sync-health.ts';
@@ -79,6 +80,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     async (v1) => {
       await v1.register(authPlugin, { tokens: deps.tokens });
       await v1.register(connectionRoutes, routeDeps);
+      await v1.register(objectRoutes, routeDeps);
       await v1.register(syncRoutes, routeDeps);
       await v1.register(syncActionRoutes, routeDeps);
       await v1.register(syncHealthRoutes, routeDeps);

@@ -13,6 +13,8 @@ export const apiErrors = {
   /** No `Authorization: Bearer <token>`, or not one of TANDEM_API_TOKENS. */
   unauthorized: { code: 'TANDEM_E_UNAUTHORIZED', status: 401 },
   notFound: { code: 'TANDEM_E_NOT_FOUND', status: 404 },
+  /** `GET /v1/objects/:name` of a name that is no object type of this installation. */
+  objectUnknown: { code: 'TANDEM_E_OBJECT_UNKNOWN', status: 404 },
   /** The sync's state does not allow the action (patch or delete a sync that is on, start twice). */
   syncState: { code: syncIssueCodes.state, status: 409 },
   /** A connection a sync uses cannot be deleted. */

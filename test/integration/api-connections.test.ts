@@ -290,6 +290,8 @@ describe('OpenAPI at /docs', () => {
         'DELETE /v1/connections/{id}',
         'POST /v1/connections/{id}/check',
         'GET /v1/connections/{id}/catalog',
+        'GET /v1/objects',
+        'GET /v1/objects/{name}',
         'POST /v1/syncs',
         'GET /v1/syncs/{id}',
         'PATCH /v1/syncs/{id}',

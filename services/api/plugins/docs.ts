@@ -26,6 +26,7 @@ export const docsPlugin = fp(
         security: [{ bearer: [] }],
         tags: [
           { name: 'connections', description: 'Systems and their credentials' },
+          { name: 'objects', description: 'The object types syncs can sync (descriptors)' },
           { name: 'syncs', description: 'Syncs between two connections, and their actions' },
           { name: 'health', description: 'What is in sync, what failed and why' },
           { name: 'status', description: 'Liveness' },
