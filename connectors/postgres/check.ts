@@ -5,27 +5,33 @@ import { classifyPgError } from './errors.ts';
 import type { TableModel } from './model.ts';
 import { quoteIdent } from './names.ts';
 import { loadModels } from './tables.ts';
+import { matchFilter } from './write-sql.ts';
+import { objectDescriptor } from '../../services/objects/index.ts';
 import type { PostgresConfig } from './spec.ts';
 
 /**
- * Creates look up existing records by match key (`lower(btrim(email))`); without an index on
- * that expression each batch of creates scans the table. The check names the indexes that would
- * help (Tandem does not change the user's schema itself).
+ * Creates look up existing records by match key (write-sql.ts `matchFilter`); for the rules
+ * compared by equality (emails, SKUs and other plain keys) an index on the prefilter's
+ * expression spares each batch of creates a scan of the table. The check names the indexes that
+ * would help (Tandem does not change the user's schema itself). The domain and company-name
+ * prefilters are pattern matches an ordinary index does not serve.
  */
 async function missingMatchIndexes(db: pg.PoolClient, models: readonly TableModel[]) {
   const tips: string[] = [];
   for (const model of models) {
-    const name =
-      model.object === 'contacts' ? 'email' : model.object === 'companies' ? 'domain' : '';
-    const column = model.byName.get(name)?.column.name;
-    if (column === undefined) continue;
-    const { rowCount } = await db.query(
-      `SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND tablename = $2
-          AND indexdef ILIKE '%lower(btrim(' || quote_ident($3) || '%'`,
-      [model.schema, model.table, column],
-    );
-    if (rowCount === 0) {
-      tips.push(`CREATE INDEX ON ${model.target} (lower(btrim(${quoteIdent(column)})))`);
+    for (const rule of objectDescriptor(model.object).matchKeys) {
+      if (rule.normalize !== 'email' && rule.normalize !== 'text') continue;
+      const column = model.byName.get(rule.property)?.column.name;
+      if (column === undefined) continue;
+      const { rowCount } = await db.query(
+        `SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND tablename = $2
+            AND indexdef ILIKE '%lower(%regexp_replace(%' || quote_ident($3) || '%'`,
+        [model.schema, model.table, column],
+      );
+      if (rowCount === 0) {
+        const { expression } = matchFilter(rule.normalize, quoteIdent(column));
+        tips.push(`CREATE INDEX ON ${model.target} ((${expression}))`);
+      }
     }
   }
   return tips.length === 0 ? '' : `; creates match faster with: ${tips.join('; ')}`;

@@ -1,6 +1,11 @@
 import { configError } from '../sdk/errors.ts';
 import type { CatalogObject } from '../../services/engine/sync-model/catalog.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
+import {
+  associationKey,
+  objectDescriptor,
+  objectDescriptors,
+} from '../../services/objects/index.ts';
 import { qualified, quoteIdent } from './names.ts';
 import type { ObjectConfig } from './spec.ts';
 
@@ -26,7 +31,14 @@ export interface FieldColumn {
   readonly canonical?: string;
 }
 
-/** How one object maps onto its table: record id, company association, fields. */
+/** The foreign-key column of one association of the object's descriptor (`fields.<singular>Id`). */
+export interface AssociationColumn {
+  /** The associated object type (`companies`); the column travels as the field `assoc:<to>`. */
+  readonly to: ObjectType;
+  readonly column: ColumnInfo;
+}
+
+/** How one object maps onto its table: record id, association foreign keys, fields. */
 export interface TableModel {
   readonly object: ObjectType;
   readonly schema: string;
@@ -34,15 +46,21 @@ export interface TableModel {
   /** Quoted `schema.table`. */
   readonly target: string;
   readonly key: ColumnInfo;
-  /** The foreign-key column holding the contact's or deal's company (`fields.companyId`). */
-  readonly companyColumn?: ColumnInfo;
+  /**
+   * The configured foreign-key columns, in the descriptor's association order (a contact's
+   * company from `fields.companyId`, an order's contact, company and deal). Not fields.
+   */
+  readonly associations: readonly AssociationColumn[];
   readonly fields: readonly FieldColumn[];
   readonly byName: ReadonlyMap<string, FieldColumn>;
   /** Every column the model reads, key first, quoted and comma-joined. */
   readonly selectList: string;
 }
 
-export const companyIdKey = 'companyId';
+/** Every config key that names an association column (`companyId`, `contactId`, …). */
+function associationKeys(): ReadonlySet<string> {
+  return new Set(objectDescriptors().map((d) => associationKey(d.name)));
+}
 
 /**
  * The model of `object` over the columns of its table. Throws a config error when the table is
@@ -76,15 +94,30 @@ export function buildModel(
       );
     }
   }
-  const companyName = object === 'companies' ? undefined : config.fields?.[companyIdKey];
-  const companyColumn = companyName === undefined ? undefined : byColumn.get(companyName);
+  const associations: AssociationColumn[] = [];
+  for (const { to } of objectDescriptor(object).associations) {
+    const name = config.fields?.[associationKey(to)];
+    const column = name === undefined ? undefined : byColumn.get(name);
+    if (!column) continue;
+    if (column === key || associations.some((a) => a.column === column)) {
+      throw configError(
+        'TANDEM_E_POSTGRES_COLUMN',
+        `fields.${associationKey(to)} names column "${column.name}" of ${where}, which holds something else already`,
+      );
+    }
+    associations.push({ to, column });
+  }
+  // `<singular>Id` keys are never canonical properties: one of an association the object does
+  // not have (`companyId` on companies) is ignored, and its column stays a field of its own name.
+  const reserved = associationKeys();
   const canonicalOf = new Map(
-    mapping.filter(([name]) => name !== companyIdKey).map(([name, column]) => [column, name]),
+    mapping.filter(([name]) => !reserved.has(name)).map(([name, column]) => [column, name]),
   );
+  const associated = new Set(associations.map((a) => a.column));
   const fields: FieldColumn[] = [];
   const byName = new Map<string, FieldColumn>();
   for (const column of columns) {
-    if (column === key || column === companyColumn) continue;
+    if (column === key || associated.has(column)) continue;
     const canonical = canonicalOf.get(column.name);
     const field: FieldColumn =
       canonical === undefined
@@ -99,21 +132,21 @@ export function buildModel(
     byName.set(field.name, field);
     fields.push(field);
   }
-  const read = [key, ...(companyColumn ? [companyColumn] : []), ...fields.map((f) => f.column)];
+  const read = [key, ...associations.map((a) => a.column), ...fields.map((f) => f.column)];
   return {
     object,
     schema,
     table: config.table,
     target: qualified(schema, config.table),
     key,
-    ...(companyColumn ? { companyColumn } : {}),
+    associations,
     fields,
     byName,
     selectList: read.map((c) => quoteIdent(c.name)).join(', '),
   };
 }
 
-/** The catalog entry of a model: its fields; the record id and the association are not fields. */
+/** The catalog entry of a model: its fields; the record id and the associations are not fields. */
 export function catalogObject(model: TableModel): CatalogObject {
   return {
     name: model.object,
@@ -126,8 +159,9 @@ export function catalogObject(model: TableModel): CatalogObject {
   };
 }
 
-/** The catalog name a column is known by in commands and results (`assoc:companies` for the FK). */
+/** The catalog name a column is known by in commands and results (`assoc:<to>` for an FK). */
 export function fieldNameOf(model: TableModel, column: string): string | undefined {
-  if (model.companyColumn?.name === column) return 'assoc:companies';
+  const association = model.associations.find((a) => a.column.name === column);
+  if (association) return `assoc:${association.to}`;
   return model.fields.find((f) => f.column.name === column)?.name;
 }

@@ -8,8 +8,8 @@ export type TextRow = Readonly<Record<string, string | null | undefined>>;
 
 /**
  * The record a row is: its primary key as id, its fields under catalog names (columns whose
- * value was not sent — unchanged TOAST values in an update — are left out), and the company FK
- * as an association.
+ * value was not sent — unchanged TOAST values in an update — are left out), and one association
+ * per foreign-key column that holds a value (the one record it names, so `primary: true`).
  */
 export function toRecord(
   model: TableModel,
@@ -27,11 +27,11 @@ export function toRecord(
     const text = row[f.column.name];
     if (text !== undefined) fields[f.name] = fieldValue(f.column.typeOid, text);
   }
-  let associations: readonly AssociationRef[] = [];
-  if (model.companyColumn) {
-    const company = row[model.companyColumn.name];
-    if (company !== null && company !== undefined) {
-      associations = [{ object: 'companies', recordId: company, primary: true }];
+  const associations: AssociationRef[] = [];
+  for (const { to, column } of model.associations) {
+    const target = row[column.name];
+    if (target !== null && target !== undefined) {
+      associations.push({ object: to, recordId: target, primary: true });
     }
   }
   return { object: model.object, recordId, op, fields, associations, sourceTs };

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { ObjectType } from '../../services/engine/types.ts';
 import { buildModel, type ColumnInfo, type TableModel } from './model.ts';
 import type { PostgresConfig } from './spec.ts';
+import { objectDescriptor, objectNames } from '../../services/objects/index.ts';
+import { orderByAssociations } from './object-order.ts';
 
 interface ColumnRow {
   table: string;
@@ -31,9 +33,13 @@ SELECT c.relname AS table, a.attname AS name, a.atttypid AS type_oid,
  WHERE n.nspname = $1 AND c.relname = ANY ($2::text[]) AND c.relkind IN ('r', 'p')
  ORDER BY c.relname, a.attnum`;
 
-/** The configured objects, in Tandem's object order. */
+/**
+ * The configured objects: the descriptors' order (services/objects), with association targets
+ * moved before the objects referencing them (see object-order.ts).
+ */
 export function configuredObjects(config: PostgresConfig): ObjectType[] {
-  return (['contacts', 'companies', 'deals'] as const).filter((o) => config.objects[o]);
+  const names = objectNames().filter((o) => config.objects[o] !== undefined);
+  return orderByAssociations(names, (o) => objectDescriptor(o).associations.map((a) => a.to));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { classification } from '../sdk/errors.ts';
 import type { SinkCommand, WriteResult } from '../sdk/types.ts';
 import type { WriteMode } from '../../services/engine/types.ts';
+import { createMatch, type CreateMatch } from './match.ts';
 import type { ColumnInfo, TableModel } from './model.ts';
 import { writeValue } from './values.ts';
 
@@ -12,41 +13,26 @@ export interface PlannedCommand {
   readonly recordId: string | null;
   readonly columns: readonly ColumnInfo[];
   readonly values: readonly (string | null)[];
-  /** For creates: the column matched on and its normalised value (lower-cased, trimmed). */
-  readonly match: { readonly column: ColumnInfo; readonly key: string } | null;
+  /** For creates: the match rule, its column and key (match.ts); null when none applies. */
+  readonly match: CreateMatch | null;
 }
 
 export type Planned =
   | { readonly ok: true; readonly plan: PlannedCommand }
   | { readonly ok: false; readonly result: WriteResult };
 
-const companyAssoc = 'assoc:companies';
+const assocPrefix = 'assoc:';
 
 function failed(command: SinkCommand, message: string, field?: string): Planned {
   const error = classification('config', 'invalid-value', field === undefined ? {} : { field });
   return { ok: false, result: { commandId: command.commandId, ok: false, error, message } };
 }
 
-/** The match field of a create: contacts by email; companies by domain, else by name. */
-function matchOf(model: TableModel, values: Map<string, string | null>) {
-  const names =
-    model.object === 'contacts'
-      ? ['email']
-      : model.object === 'companies'
-        ? ['domain', 'name']
-        : [];
-  for (const name of names) {
-    const field = model.byName.get(name);
-    const key = values.get(name)?.trim().toLowerCase();
-    if (field && key) return { column: field.column, key };
-  }
-  return null;
-}
-
 /**
  * Checks one command: every field must be in the catalog (else a failed result naming it);
- * `assoc:companies` sets the company FK column where the config names one, other `assoc:*`
- * fields are ignored; updates and deletes need a record id.
+ * `assoc:<to>` sets the foreign-key column of that association where the config names one (to
+ * the first of its comma-joined ids: a column holds one), other `assoc:*` fields are ignored;
+ * updates and deletes need a record id.
  */
 export function planCommand(model: TableModel, command: SinkCommand, index: number): Planned {
   const { mode } = command;
@@ -57,10 +43,12 @@ export function planCommand(model: TableModel, command: SinkCommand, index: numb
   const byField = new Map<string, string | null>();
   if (mode !== 'delete') {
     for (const [name, value] of Object.entries(command.fields)) {
-      if (name.startsWith('assoc:')) {
-        if (name === companyAssoc && model.companyColumn) {
+      if (name.startsWith(assocPrefix)) {
+        const to = name.slice(assocPrefix.length);
+        const association = model.associations.find((a) => a.to === to);
+        if (association) {
           const id = value?.split(',')[0]?.trim() || null;
-          set.set(model.companyColumn.name, { column: model.companyColumn, value: id });
+          set.set(association.column.name, { column: association.column, value: id });
         }
         continue;
       }
@@ -86,7 +74,7 @@ export function planCommand(model: TableModel, command: SinkCommand, index: numb
       recordId: command.recordId,
       columns: entries.map((e) => e.column),
       values: entries.map((e) => e.value),
-      match: mode === 'create' ? matchOf(model, byField) : null,
+      match: mode === 'create' ? createMatch(model, Object.fromEntries(byField)) : null,
     },
   };
 }

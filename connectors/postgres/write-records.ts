@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { classification } from '../sdk/errors.ts';
 import type { WriteResult } from '../sdk/types.ts';
+import { normalizers } from '../../services/objects/index.ts';
 import type { CommandsTable } from './commands-table.ts';
 import type { TableModel } from './model.ts';
 import type { PlannedCommand } from './write-plan.ts';
@@ -48,29 +49,40 @@ export async function updateRecords(
   }
 }
 
-/** Ids of existing records matching the creates' match keys, by command index. */
+/**
+ * Ids of existing records matching the creates' match keys, by command index: per match rule,
+ * the candidates of the SQL prefilter, each confirmed with the rule's normaliser (the one the
+ * key was made with); of several records with one key, the lowest id.
+ */
 async function matchRecords(
   db: pg.PoolClient,
   model: TableModel,
   plans: readonly PlannedCommand[],
 ): Promise<Map<number, string>> {
-  const byColumn = new Map<string, PlannedCommand[]>();
+  const byRule = new Map<string, PlannedCommand[]>();
   for (const p of plans) {
     if (!p.match) continue;
-    const group = byColumn.get(p.match.column.name);
+    const group = byRule.get(p.match.rule.key);
     if (group) group.push(p);
-    else byColumn.set(p.match.column.name, [p]);
+    else byRule.set(p.match.rule.key, [p]);
   }
   const matched = new Map<number, string>();
-  for (const group of byColumn.values()) {
-    const column = group[0]?.match?.column;
-    if (!column) continue;
-    const keys = [...new Set(group.map((p) => p.match?.key ?? ''))];
-    const { rows } = await db.query<{ id: string; key: string }>(matchQuery(model, column, keys));
+  for (const group of byRule.values()) {
+    const match = group[0]?.match;
+    if (!match) continue;
+    const { rule, column } = match;
+    const values = [...new Set(group.map((p) => p.match?.value ?? ''))];
+    const { rows } = await db.query<{ id: string; value: string | null }>(
+      matchQuery(model, column, rule.normalize, values),
+    );
+    const wanted = new Set(values);
     const first = new Map<string, string>();
-    for (const r of rows) if (!first.has(r.key)) first.set(r.key, r.id);
+    for (const r of rows) {
+      const value = normalizers[rule.normalize](r.value);
+      if (value !== null && wanted.has(value) && !first.has(value)) first.set(value, r.id);
+    }
     for (const p of group) {
-      const id = first.get(p.match?.key ?? '');
+      const id = first.get(p.match?.value ?? '');
       if (id !== undefined) matched.set(p.index, id);
     }
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { NormalizerName } from '../../services/objects/index.ts';
 import type { ColumnInfo, TableModel } from './model.ts';
 import { quoteIdent } from './names.ts';
 
@@ -69,18 +70,93 @@ export function deleteQuery(model: TableModel, ids: readonly string[]): pg.Query
   };
 }
 
-/** Existing records whose match column equals one of `keys` (lower-cased, trimmed), lowest id first. */
+/** `value` as a LIKE pattern matching itself only (the default escape is the backslash). */
+function likeLiteral(value: string): string {
+  return value.replace(/[\\%_]/gu, (c) => `\\${c}`);
+}
+
+/** A normalised company name's ASCII letters and digits: what the SQL fold below keeps. */
+export function compactName(value: string): string {
+  return value.replace(/[^a-z0-9]/gu, '');
+}
+
+/** A prefilter: `<expression> <operator> ANY ($1::text[])`, `$1` being `params(values)`. */
+export interface MatchFilter {
+  readonly expression: string;
+  readonly operator: '=' | 'LIKE';
+  readonly params: (values: readonly string[]) => string[];
+}
+
+/**
+ * The SQL prefilter of a match rule's normalisation over `column` (quoted SQL text): a condition
+ * on `$1` (a text[] built from the normalised values by `params`) that every row whose value
+ * normalises to one of them meets, and few others do. The caller confirms each candidate with
+ * the same normaliser in JS, so a loose prefilter costs only rows read.
+ *
+ * - email: lower-cased, every whitespace removed, equal to the key (the normalisation itself).
+ * - text (SKUs): whitespace runs made one space, trimmed, lower-cased, equal to the key.
+ * - domain: the lower-cased value contains the host (`https://www.Acme.com/x` contains acme.com).
+ * - company-name: the value decomposed (NFKD), `&` spelt `and`, lower-cased and reduced to its
+ *   ASCII letters and digits starts with the key so reduced ("Société Générale S.A." gives
+ *   `societegeneralesa`, which starts with `societegenerale`); legal suffixes only ever leave
+ *   the end of a name. A name without ASCII letters or digits prefilters nothing (every row is
+ *   confirmed in JS).
+ *
+ * What it can miss, all from PostgreSQL and JavaScript disagreeing on Unicode: whitespace that
+ * PostgreSQL's `\s` does not know in the database's locale (a no-break space in an email or SKU
+ * under the C locale), letters PostgreSQL's `lower` does not lower-case (non-ASCII letters under
+ * the C locale in emails, SKUs and domains), and company names in a database whose encoding is
+ * not UTF8 (`normalize` refuses to run there, so the match query fails).
+ */
+export function matchFilter(normalize: NormalizerName, column: string): MatchFilter {
+  switch (normalize) {
+    case 'email':
+      return {
+        expression: `lower(regexp_replace(${column}::text, '\\s', '', 'g'))`,
+        operator: '=',
+        params: (values) => [...values],
+      };
+    case 'text':
+      return {
+        expression: `lower(btrim(regexp_replace(${column}::text, '\\s+', ' ', 'g')))`,
+        operator: '=',
+        params: (values) => [...values],
+      };
+    case 'domain':
+      return {
+        expression: `lower(${column}::text)`,
+        operator: 'LIKE',
+        params: (values) => values.map((v) => `%${likeLiteral(v)}%`),
+      };
+    case 'company-name':
+      return {
+        expression:
+          `regexp_replace(lower(replace(normalize(${column}::text, NFKD), '&', 'and')), ` +
+          `'[^a-z0-9]', '', 'g')`,
+        operator: 'LIKE',
+        params: (values) => values.map((v) => `${compactName(v)}%`),
+      };
+  }
+}
+
+/**
+ * Candidate records for creates matched by `rule` on `column`: rows passing the rule's
+ * prefilter ({@link matchFilter}) for the normalised `values`, with the column's text for the
+ * caller to normalise and compare; lowest id first, so the oldest of several matches wins.
+ */
 export function matchQuery(
   model: TableModel,
   column: ColumnInfo,
-  keys: readonly string[],
+  normalize: NormalizerName,
+  values: readonly string[],
 ): pg.QueryConfig {
-  const normalised = `lower(btrim(${quoteIdent(column.name)}::text))`;
+  const name = quoteIdent(column.name);
   const key = quoteIdent(model.key.name);
+  const filter = matchFilter(normalize, name);
   return {
     text:
-      `SELECT ${key} AS id, ${normalised} AS key FROM ${model.target} ` +
-      `WHERE ${normalised} = ANY ($1::text[]) ORDER BY ${key}`,
-    values: [keys],
+      `SELECT ${key}::text AS id, ${name}::text AS value FROM ${model.target} ` +
+      `WHERE ${filter.expression} ${filter.operator} ANY ($1::text[]) ORDER BY ${key}`,
+    values: [filter.params(values)],
   };
 }

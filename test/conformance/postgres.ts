@@ -2,17 +2,67 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Fields, ObjectType } from '../../services/engine/types.ts';
 import { endpoints } from '../support/endpoints.ts';
+import {
+  associationKey,
+  isObjectType,
+  objectDescriptor,
+  objectNames,
+} from '../../services/objects/index.ts';
 import type { ConformanceFixture, ConformanceSystem } from './fixture.ts';
 
 /**
- * A schema per label in the stack's database, with contacts (company FK) and companies tables;
- * the connection's slot and publication are named after the label and dropped with the schema
- * on close.
+ * A schema per label in the stack's database, with a table per object type of the descriptors
+ * (services/objects), named after the object: an `id bigserial` key, a column per canonical
+ * property (numbers `numeric`, the rest `text`: dates stay the text the suite wrote), and a
+ * `<singular>_id bigint` foreign-key column per association (`company_id`), configured as
+ * `<singular>Id`. Contacts and companies keep the few columns the suites have always had. The
+ * connection's slot and publication are named after the label and dropped with the schema on
+ * close.
  */
-const columns: Record<'contacts' | 'companies', readonly string[]> = {
-  contacts: ['email', 'firstname', 'lastname', 'phone', 'company_id'],
+const legacy: Readonly<Record<string, readonly string[]>> = {
+  contacts: ['email', 'firstname', 'lastname', 'phone'],
   companies: ['name', 'domain', 'phone'],
 };
+
+/** The FK column of an association to `to` (`company_id`). */
+function fkColumn(to: ObjectType): string {
+  return `${objectDescriptor(to).singular}_id`;
+}
+
+/** Every column but the key, for each object type: properties, then FK columns. */
+function columnsOf(object: ObjectType): readonly string[] {
+  const d = objectDescriptor(object);
+  const properties = legacy[object] ?? d.properties.map((p) => p.name);
+  return [...properties, ...d.associations.map((a) => fkColumn(a.to))];
+}
+
+function createTable(schema: string, object: ObjectType): string {
+  const d = objectDescriptor(object);
+  const typeOf = (name: string) => {
+    if (object === 'companies' && name === 'name') return 'text NOT NULL';
+    const type = d.properties.find((p) => p.name === name)?.type;
+    return type === 'number' ? 'numeric' : 'text';
+  };
+  const list = [
+    'id bigserial PRIMARY KEY',
+    ...(legacy[object] ?? d.properties.map((p) => p.name)).map((n) => `${quote(n)} ${typeOf(n)}`),
+    ...d.associations.map((a) => `${quote(fkColumn(a.to))} bigint NULL`),
+  ];
+  return `CREATE TABLE ${quote(schema)}.${quote(object)} (${list.join(', ')})`;
+}
+
+/** The connection's `objects`: each table, with its FK columns as `<singular>Id`. */
+function objectsConfig() {
+  return Object.fromEntries(
+    objectNames().map((object) => {
+      const associations = objectDescriptor(object).associations;
+      const fields = Object.fromEntries(
+        associations.map((a) => [associationKey(a.to), fkColumn(a.to)]),
+      );
+      return [object, associations.length > 0 ? { table: object, fields } : { table: object }];
+    }),
+  );
+}
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -25,11 +75,9 @@ function slotNameFor(label: string): string {
   return `${name.slice(0, 54)}_${createHash('sha1').update(label).digest('hex').slice(0, 8)}`;
 }
 
-function tableOf(object: ObjectType): 'contacts' | 'companies' {
-  if (object !== 'contacts' && object !== 'companies') {
-    throw new Error(`the postgres fixture has no ${object} table`);
-  }
-  return object;
+function tableOf(object: ObjectType): string {
+  if (!isObjectType(object)) throw new Error(`the postgres fixture has no ${object} table`);
+  return quote(object);
 }
 
 const fixture: ConformanceFixture = {
@@ -41,11 +89,7 @@ const fixture: ConformanceFixture = {
     const schema = label;
     const s = quote(schema);
     await admin.query(`CREATE SCHEMA ${s}`);
-    await admin.query(`CREATE TABLE ${s}.companies (
-      id bigserial PRIMARY KEY, name text NOT NULL, domain text, phone text)`);
-    await admin.query(`CREATE TABLE ${s}.contacts (
-      id bigserial PRIMARY KEY, email text, firstname text, lastname text, phone text,
-      company_id bigint NULL)`);
+    for (const object of objectNames()) await admin.query(createTable(schema, object));
 
     const replication = slotNameFor(label);
     const password = decodeURIComponent(url.password);
@@ -56,10 +100,7 @@ const fixture: ConformanceFixture = {
       user: decodeURIComponent(url.username) || 'postgres',
       ...(password ? { password } : {}),
       schema,
-      objects: {
-        contacts: { table: 'contacts', fields: { companyId: 'company_id' } },
-        companies: { table: 'companies' },
-      },
+      objects: objectsConfig(),
       // Named after the label, not the connection id: ids repeat across runs (the pipeline tests
       // connect every run's system as "crm"), labels do not.
       slotName: replication,
@@ -72,13 +113,14 @@ const fixture: ConformanceFixture = {
 
     const system: ConformanceSystem = {
       config,
+      objects: objectNames(),
       badCredentials,
       textField: 'firstname',
       async insert(object, rows) {
         const table = tableOf(object);
         const ids: string[] = [];
         for (const row of rows) {
-          const names = Object.keys(row).filter((n) => columns[table].includes(n));
+          const names = Object.keys(row).filter((n) => columnsOf(object).includes(n));
           const { rows: out } = await admin.query<{ id: string }>(
             `INSERT INTO ${s}.${table} (${names.map(quote).join(', ')})
              VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id::text AS id`,
@@ -90,7 +132,7 @@ const fixture: ConformanceFixture = {
       },
       async update(object, recordId, fields: Fields) {
         const table = tableOf(object);
-        const names = Object.keys(fields).filter((n) => columns[table].includes(n));
+        const names = Object.keys(fields).filter((n) => columnsOf(object).includes(n));
         await admin.query(
           `UPDATE ${s}.${table} SET ${names.map((n, i) => `${quote(n)} = $${i + 2}`).join(', ')}
            WHERE id = $1::bigint`,
@@ -98,17 +140,32 @@ const fixture: ConformanceFixture = {
         );
       },
       async companyOf(contactId) {
-        return (await this.rows('contacts')).get(contactId)?.company_id ?? null;
+        return (await this.associationsOf('contacts', contactId, 'companies'))[0] ?? null;
       },
       async setCompany(contactId, companyId) {
-        await this.update('contacts', contactId, { company_id: companyId });
+        await this.setAssociation('contacts', contactId, 'companies', companyId);
+      },
+      async associationsOf(object, recordId, to) {
+        const column = fkColumn(to);
+        if (!columnsOf(object).includes(column)) return [];
+        const value = (await this.rows(object)).get(recordId)?.[column] ?? null;
+        return value === null ? [] : [value];
+      },
+      async setAssociation(object, recordId, to, targetId) {
+        const column = fkColumn(to);
+        if (!columnsOf(object).includes(column)) {
+          throw new Error(`the postgres fixture's ${object} have no association to ${to}`);
+        }
+        await this.update(object, recordId, { [column]: targetId });
       },
       async remove(object, recordId) {
         await admin.query(`DELETE FROM ${s}.${tableOf(object)} WHERE id = $1::bigint`, [recordId]);
       },
       async rows(object) {
         const table = tableOf(object);
-        const list = columns[table].map((c) => `${quote(c)}::text AS ${quote(c)}`).join(', ');
+        const list = columnsOf(object)
+          .map((c) => `${quote(c)}::text AS ${quote(c)}`)
+          .join(', ');
         const { rows } = await admin.query<Record<string, string | null>>(
           `SELECT id::text AS id, ${list} FROM ${s}.${table} ORDER BY id`,
         );

@@ -61,7 +61,9 @@ describe('postgres table model', () => {
 
   it('keeps the primary key and the company foreign key out of the fields', () => {
     expect(contacts.key.name).toBe('id');
-    expect(contacts.companyColumn?.name).toBe('company_id');
+    expect(contacts.associations.map((a) => [a.to, a.column.name])).toEqual([
+      ['companies', 'company_id'],
+    ]);
     expect(fieldNameOf(contacts, 'company_id')).toBe('assoc:companies');
     expect(fieldNameOf(contacts, 'email_address')).toBe('email');
     expect(contacts.target).toBe('"crm"."people"');
@@ -140,7 +142,7 @@ describe('postgres config spec', () => {
 
   it('refuses unknown properties, unknown objects and slot names a slot cannot have', () => {
     expect(() => validateConfig(spec, { ...base, sslmode: 'x' })).toThrow(/config/i);
-    expect(() => validateConfig(spec, { ...base, objects: { tickets: { table: 't' } } })).toThrow();
+    expect(() => validateConfig(spec, { ...base, objects: { widgets: { table: 't' } } })).toThrow();
     expect(() => validateConfig(spec, { ...base, objects: {} })).toThrow();
     expect(() => validateConfig(spec, { ...base, slotName: 'Bad-Name' })).toThrow();
   });

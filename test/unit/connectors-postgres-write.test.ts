@@ -73,7 +73,7 @@ describe('postgres write planning', () => {
     });
     expect(p.columns.map((c) => c.name)).toEqual(['age', 'company_id', 'mail']);
     expect(p.values).toEqual([null, '12', 'A@B.c']);
-    expect(p.match).toMatchObject({ column: { name: 'mail' }, key: 'a@b.c' });
+    expect(p.match).toMatchObject({ column: { name: 'mail' }, key: 'email:a@b.c', value: 'a@b.c' });
   });
 
   it('clears the company when the association is null', () => {
@@ -88,11 +88,12 @@ describe('postgres write planning', () => {
 
   it('matches companies by domain, else by name', () => {
     expect(plan(companies, { fields: { name: 'Acme', domain: ' Acme.com ' } }).match?.key).toBe(
-      'acme.com',
+      'domain:acme.com',
     );
-    expect(plan(companies, { fields: { name: ' Acme ', domain: '' } }).match).toMatchObject({
+    expect(plan(companies, { fields: { name: ' Acme Inc.', domain: '' } }).match).toMatchObject({
       column: { name: 'name' },
-      key: 'acme',
+      key: 'name:acme',
+      value: 'acme',
     });
   });
 
@@ -119,8 +120,8 @@ describe('postgres write runs', () => {
       plan(contacts, { commandId: 'a', mode: 'update', recordId: '1', fields: { age: '1' } }, 0),
       plan(contacts, { commandId: 'b', mode: 'update', recordId: '1', fields: { age: '2' } }, 1),
       plan(contacts, { commandId: 'c', mode: 'update', recordId: '2', fields: { email: 'x' } }, 2),
-      plan(contacts, { commandId: 'd', fields: { email: 'z@z' } }, 3),
-      plan(contacts, { commandId: 'e', fields: { email: ' Z@z' } }, 4),
+      plan(contacts, { commandId: 'd', fields: { email: 'z@z.io' } }, 3),
+      plan(contacts, { commandId: 'e', fields: { email: ' Z@ z.io' } }, 4),
       plan(contacts, { commandId: 'e', fields: { email: 'q@z' } }, 5),
     ];
     expect(splitRuns(plans).map((r) => r.commands.map((c) => c.index))).toEqual([
@@ -168,8 +169,11 @@ describe('postgres write statements', () => {
     expect(insertQuery(contacts, [], []).text).toContain('DEFAULT VALUES');
   });
 
-  it('matches on the trimmed, lower-cased column', () => {
-    const q = matchQuery(contacts, col('mail'), ['a@b.c']);
-    expect(q.text).toContain('WHERE lower(btrim("mail"::text)) = ANY ($1::text[])');
+  it('prefilters emails on the lower-cased column without whitespace', () => {
+    const q = matchQuery(contacts, col('mail'), 'email', ['a@b.co']);
+    expect(q.text).toContain(
+      `WHERE lower(regexp_replace("mail"::text, '\\s', '', 'g')) = ANY ($1::text[]) ORDER BY "id"`,
+    );
+    expect(q.values).toEqual([['a@b.co']]);
   });
 });
