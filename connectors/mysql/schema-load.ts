@@ -1,14 +1,37 @@
 import type { Pool } from 'mysql2/promise';
 import type { ObjectType } from '../../services/engine/types.ts';
+import { findObject, objectNames } from '../../services/objects/index.ts';
 import { configError } from '../sdk/errors.ts';
 import { marks } from './sql.ts';
 import type { MysqlConfig, ObjectConfig } from './spec.ts';
 import { buildTableModel, columnOf, type ColumnRow, type TableModel } from './table-model.ts';
 
-/** The configured objects, in a stable order. */
+/**
+ * Every object type, association targets before the objects that reference them (companies
+ * before contacts, contacts before deals), otherwise in the registry's order: a snapshot then
+ * delivers a record's associated records before it, so the engine rarely holds an association
+ * to a record it has not seen yet. A cycle among descriptors is broken where it is met.
+ */
+export function objectOrder(names: readonly ObjectType[] = objectNames()): ObjectType[] {
+  const order: ObjectType[] = [];
+  const visiting = new Set<ObjectType>();
+  const known = new Set(names);
+  const visit = (name: ObjectType): void => {
+    if (order.includes(name) || visiting.has(name)) return;
+    visiting.add(name);
+    for (const a of findObject(name)?.associations ?? []) {
+      if (known.has(a.to)) visit(a.to);
+    }
+    visiting.delete(name);
+    order.push(name);
+  };
+  for (const name of names) visit(name);
+  return order;
+}
+
+/** The configured objects, association targets first (`objectOrder`). */
 export function configuredObjects(config: MysqlConfig): [ObjectType, ObjectConfig][] {
-  const order: ObjectType[] = ['companies', 'contacts', 'deals'];
-  return order.flatMap((object) => {
+  return objectOrder().flatMap((object) => {
     const o = config.objects[object];
     return o ? [[object, o] as [ObjectType, ObjectConfig]] : [];
   });

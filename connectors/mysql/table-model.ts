@@ -1,5 +1,6 @@
 import type { CatalogField, CatalogObject } from '../../services/engine/sync-model/catalog.ts';
 import type { AssociationRef, ObjectType } from '../../services/engine/types.ts';
+import { associationKey, findObject, objectNames } from '../../services/objects/index.ts';
 import { configError } from '../sdk/errors.ts';
 import type { SourceRecord } from '../sdk/types.ts';
 import type { ObjectConfig } from './spec.ts';
@@ -53,15 +54,27 @@ export interface ModelField {
   readonly column: Column;
 }
 
-/** How one object maps onto its table: record id, fields, association column, catalog. */
+/**
+ * The foreign-key column of one association of the object's descriptor, configured as
+ * `fields.<singular>Id` (`companyId`, `contactId`, `dealId`). It holds one id: a read reports it
+ * as the primary associated record, a write of `assoc:<to>` sets it to the first id.
+ */
+export interface AssociationColumn {
+  readonly to: ObjectType;
+  /** The config key naming the column (`companyId`). */
+  readonly key: string;
+  readonly column: Column;
+}
+
+/** How one object maps onto its table: record id, fields, association columns, catalog. */
 export interface TableModel {
   readonly object: ObjectType;
   readonly table: string;
   readonly columns: readonly Column[];
   readonly pk: Column;
-  /** The foreign key naming the record's company (`fields.companyId`), for contacts and deals. */
-  readonly companyColumn: Column | undefined;
-  /** The record's fields: every column but an auto-increment key and the company column. */
+  /** The configured association columns, in the descriptor's order of associations. */
+  readonly associations: readonly AssociationColumn[];
+  /** The record's fields: every column but an auto-increment key and the association columns. */
   readonly fields: readonly ModelField[];
   readonly byName: ReadonlyMap<string, ModelField>;
   readonly catalog: CatalogObject;
@@ -83,15 +96,24 @@ export function buildTableModel(
   const pk = keys[0];
   if (!pk || keys.length !== 1) throw fail(object, table, 'needs a single-column primary key');
 
-  const mapping = { ...(config.fields ?? {}) };
-  let companyColumn: Column | undefined;
-  if (mapping.companyId !== undefined && object !== 'companies') {
-    companyColumn = byColumn.get(mapping.companyId);
-    if (!companyColumn) throw fail(object, table, `no column ${mapping.companyId} (companyId)`);
-  }
-  delete mapping.companyId;
-
+  const mapping: Record<string, string> = { ...(config.fields ?? {}) };
+  const associations: AssociationColumn[] = [];
   const nameOf = new Map<string, string>();
+  for (const a of findObject(object)?.associations ?? []) {
+    const key = associationKey(a.to);
+    const name = mapping[key];
+    if (name === undefined) continue;
+    const column = byColumn.get(name);
+    if (!column) throw fail(object, table, `no column ${name} (${key})`);
+    if (nameOf.has(name)) throw fail(object, table, `column ${name} is mapped twice`);
+    nameOf.set(name, key);
+    associations.push({ to: a.to, key, column });
+  }
+  // `<singular>Id` keys are never field names: one naming an association the object does not
+  // have (`companyId` of companies) is ignored, as it always was.
+  for (const name of objectNames()) delete mapping[associationKey(name)];
+  const associated = new Set(associations.map((a) => a.column));
+
   for (const [canonical, column] of Object.entries(mapping)) {
     if (!byColumn.has(column)) throw fail(object, table, `no column ${column} (${canonical})`);
     if (nameOf.has(column)) throw fail(object, table, `column ${column} is mapped twice`);
@@ -102,7 +124,7 @@ export function buildTableModel(
   const byName = new Map<string, ModelField>();
   const catalogFields: CatalogField[] = [];
   for (const column of columns) {
-    if (column === companyColumn || (column === pk && column.autoIncrement)) continue;
+    if (associated.has(column) || (column === pk && column.autoIncrement)) continue;
     const canonical = nameOf.get(column.name);
     const name = canonical ?? column.name;
     if (byName.has(name)) throw fail(object, table, `two columns are read as "${name}"`);
@@ -123,14 +145,22 @@ export function buildTableModel(
     table,
     columns,
     pk,
-    companyColumn,
+    associations,
     fields,
     byName,
     catalog: { name: object, fields: catalogFields },
   };
 }
 
-/** A table row (binlog image or SELECT result, keyed by column name) as a source record. */
+/** The association column of `to`, when the config names one. */
+export function associationColumn(model: TableModel, to: ObjectType): Column | undefined {
+  return model.associations.find((a) => a.to === to)?.column;
+}
+
+/**
+ * A table row (binlog image or SELECT result, keyed by column name) as a source record: one
+ * primary association per association column that holds an id.
+ */
 export function toRecord(
   model: TableModel,
   row: Readonly<Record<string, unknown>>,
@@ -144,10 +174,9 @@ export function toRecord(
   const fields: Record<string, string | null> = {};
   for (const f of model.fields) fields[f.name] = toFieldValue(row[f.column.name], f.column);
   const associations: AssociationRef[] = [];
-  if (model.companyColumn) {
-    const company = toFieldValue(row[model.companyColumn.name], model.companyColumn);
-    if (company !== null)
-      associations.push({ object: 'companies', recordId: company, primary: true });
+  for (const a of model.associations) {
+    const target = toFieldValue(row[a.column.name], a.column);
+    if (target !== null) associations.push({ object: a.to, recordId: target, primary: true });
   }
   return { object: model.object, recordId, op, fields, associations, sourceTs };
 }

@@ -1,8 +1,9 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { Fields } from '../../services/engine/types.ts';
 import { isTransient } from './errors.ts';
+import { storedMatchKey } from './match.ts';
 import type { ServerInfo } from './pool.ts';
-import { toRecord, type Column, type TableModel } from './table-model.ts';
+import { toRecord, type TableModel } from './table-model.ts';
 import { keyParam, toFieldValue, type Param } from './values.ts';
 import type { Assignments, MatchKey } from './write-plan.ts';
 import {
@@ -71,20 +72,25 @@ export async function recordCommands(tx: WriteTx, done: readonly [string, string
   await tx.conn.query(recordCommandsSql(tx.database, done.length), done.flat());
 }
 
-/** Existing records by match key (`column\0key` → lowest record id). */
+/**
+ * Existing records by match key (`createMatchKey` → lowest record id): per rule, one query finds
+ * the candidates by a superset prefilter (`matchSql`), and each candidate is confirmed with the
+ * rule's normaliser, so the table matches a create exactly as the resolve stage would.
+ */
 export async function findMatches(tx: WriteTx, keys: readonly MatchKey[]) {
   const found = new Map<string, string>();
-  const byColumn = new Map<string, { column: Column; keys: Set<string> }>();
+  const byRule = new Map<string, { first: MatchKey; values: Map<string, string> }>();
   for (const k of keys) {
-    const entry = byColumn.get(k.column.name) ?? { column: k.column, keys: new Set<string>() };
-    byColumn.set(k.column.name, entry.keys.add(k.key) && entry);
+    const entry = byRule.get(k.rule.key) ?? { first: k, values: new Map<string, string>() };
+    byRule.set(k.rule.key, entry);
+    entry.values.set(k.key, k.value);
   }
-  for (const { column, keys: set } of byColumn.values()) {
-    const sql = matchSql(tx.database, tx.model, column, set.size);
-    for (const r of await rows<{ id: unknown; k: string | null }>(tx, sql, [...set])) {
-      const k = r.k ?? '';
-      const id = `${column.name}\u0000${k}`;
-      if (set.has(k) && !found.has(id)) found.set(id, idOf(tx, r.id));
+  for (const { first, values } of byRule.values()) {
+    const { rule, column } = first;
+    const { sql, params } = matchSql(tx.database, tx.model, rule, column, [...values.values()]);
+    for (const r of await rows<{ id: unknown; v: unknown }>(tx, sql, params)) {
+      const key = storedMatchKey(rule, toFieldValue(r.v, column));
+      if (key !== null && values.has(key) && !found.has(key)) found.set(key, idOf(tx, r.id));
     }
   }
   return found;

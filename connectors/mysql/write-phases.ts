@@ -54,7 +54,8 @@ export function failure(model: TableModel, commandId: string, error: unknown): W
   const c = classifyError(error);
   const column = c.field;
   let field = column;
-  if (column !== undefined && column === model.companyColumn?.name) field = 'assoc:companies';
+  const association = model.associations.find((a) => a.column.name === column);
+  if (association) field = `assoc:${association.to}`;
   else if (column !== undefined) {
     field = model.fields.find((f) => f.column.name === column)?.name ?? column;
   }
@@ -73,7 +74,8 @@ function ok(
     : { commandId, ok: true, recordId, created };
 }
 
-const matchId = (m: MatchKey) => `${m.column.name}\u0000${m.key}`;
+/** A match key as `findMatches` answers by: `createMatchKey` of the create (`sku:ab-1`). */
+const matchId = (m: MatchKey) => m.key;
 
 /**
  * Inserts creates, in rounds: each round matches the remaining creates against the table (the

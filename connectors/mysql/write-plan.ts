@@ -1,19 +1,15 @@
-import type { ObjectType } from '../../services/engine/types.ts';
 import { classification } from '../sdk/errors.ts';
 import type { ErrorClassification, SinkCommand } from '../sdk/types.ts';
-import type { Column, TableModel } from './table-model.ts';
+import { matchKeyOf, type MatchKey } from './match.ts';
+import { associationColumn, type TableModel } from './table-model.ts';
 import { toColumnValue, type Param } from './values.ts';
+
+export type { MatchKey } from './match.ts';
 
 /** Column values to write, sorted by column name (so equal column sets batch together). */
 export interface Assignments {
   readonly columns: readonly string[];
   readonly values: readonly Param[];
-}
-
-/** The normalized match key of a create: `LOWER(TRIM(column))` equals `key`. */
-export interface MatchKey {
-  readonly column: Column;
-  readonly key: string;
 }
 
 export type Step =
@@ -36,14 +32,16 @@ export interface Rejection {
   readonly message: string;
 }
 
-const companyAssociation = 'assoc:companies';
+const assocPrefix = 'assoc:';
 
-/** The fields each object type matches an existing record by, in order of preference. */
-const matchFields: Readonly<Record<ObjectType, readonly string[]>> = {
-  contacts: ['email'],
-  companies: ['domain', 'name'],
-  deals: [],
-};
+/**
+ * The id an FK column takes from `assoc:<to>` (comma-joined ids): the first; null (or no id at
+ * all) clears the column.
+ */
+export function firstId(value: string | null): string | null {
+  const first = value?.split(',')[0]?.trim() ?? '';
+  return first === '' ? null : first;
+}
 
 function reject(field: string, message: string): Rejection {
   return { error: classification('config', 'invalid-value', { field }), message };
@@ -57,10 +55,10 @@ export function assignmentsOf(
 ): Assignments | Rejection {
   const byColumn = new Map<string, Param>();
   for (const [name, value] of Object.entries(fields)) {
-    if (name.startsWith('assoc:')) {
-      if (name === companyAssociation && model.companyColumn) {
-        byColumn.set(model.companyColumn.name, toColumnValue(value, model.companyColumn));
-      }
+    if (name.startsWith(assocPrefix)) {
+      // An association the table has no FK column for is not synced here: ignored.
+      const column = associationColumn(model, name.slice(assocPrefix.length));
+      if (column) byColumn.set(column.name, toColumnValue(firstId(value), column));
       continue;
     }
     const field = model.byName.get(name);
@@ -72,16 +70,6 @@ export function assignmentsOf(
   }
   const columns = [...byColumn.keys()].sort();
   return { columns, values: columns.map((c) => byColumn.get(c) ?? null) };
-}
-
-/** The key a create is matched by: email for contacts; domain, else name, for companies. */
-export function matchKeyOf(model: TableModel, fields: SinkCommand['fields']): MatchKey | null {
-  for (const name of matchFields[model.object] ?? []) {
-    const value = fields[name]?.trim().toLowerCase();
-    const field = model.byName.get(name);
-    if (value && field) return { column: field.column, key: value };
-  }
-  return null;
 }
 
 /** What one command asks of the table (an update without a record id is a create). */

@@ -1,3 +1,4 @@
+import type { MatchRule } from '../../services/objects/index.ts';
 import { ident, marks, tableRef } from './sql.ts';
 import type { Column, TableModel } from './table-model.ts';
 
@@ -57,20 +58,83 @@ export function recordCommandsSql(database: string, n: number): string {
   return `INSERT INTO ${tableRef(database, commandsTable)} (command_id, record_id) VALUES ${rows} ON DUPLICATE KEY UPDATE record_id = record_id`;
 }
 
+/** MySQL/MariaDB regular-expression class of every whitespace character (Unicode-aware). */
+const space = "'[[:space:]]+'";
+
 /**
- * Existing records whose `LOWER(TRIM(column))` is one of n keys. On an indexed case-insensitive
- * column the index finds the candidates (`column IN (keys)`; trailing spaces and case compare
- * equal there) and the caller keeps exact key matches; otherwise the table is scanned.
+ * An expression compared as text without case or accents, whatever the column's character set
+ * and collation: the prefilters below find a superset of the matching rows with it.
  */
-export function matchSql(database: string, model: TableModel, column: Column, n: number): string {
-  const pk = ident(model.pk.name);
-  const key = `LOWER(TRIM(${ident(column.name)}))`;
-  const where = useIndexToMatch(column) ? ident(column.name) : key;
-  return `SELECT ${pk} AS id, ${key} AS k FROM ${tableRef(database, model.table)} WHERE ${where} IN (${marks(n)}) ORDER BY ${pk}`;
+function folded(expr: string): string {
+  return `CONVERT(${expr} USING utf8mb4) COLLATE utf8mb4_unicode_ci`;
 }
 
-export function useIndexToMatch(column: Column): boolean {
-  return column.indexed && column.caseInsensitive;
+/** `value` as a LIKE pattern that finds it anywhere (`!` escapes). */
+export function containsPattern(value: string): string {
+  return `%${value.replace(/[!%_]/g, '!$&')}%`;
+}
+
+/**
+ * The SQL prefilter of a match rule's normalisation, for n normalised values: the condition on
+ * `column` every row whose value normalises to one of them meets, and the parameters. It may
+ * let through rows that do not match (the caller confirms each in JS with the same normaliser,
+ * `confirmsMatch`); it misses a matching row only where MariaDB/MySQL and JavaScript disagree on
+ * a character (README, "Matching creates"):
+ *
+ * - `email`: whitespace removed and lowercased, equal to a value;
+ * - `text` (SKUs): whitespace runs made one space, trimmed, lowercased, equal to a value;
+ * - `domain`: the lowercased value contains the host;
+ * - `company-name`: the value with `&` spelled `and` and everything but letters and digits
+ *   removed contains the name's words run together (`Société Générale S.A.` →
+ *   `societegenerale`); accents are ignored by the comparison's collation, and legal suffixes
+ *   are left to the confirmation.
+ *
+ * Every comparison is case- and accent-insensitive (`folded`), which only widens the superset.
+ */
+export function matchPrefilter(
+  rule: Pick<MatchRule, 'normalize'>,
+  column: Column,
+  values: readonly string[],
+): { readonly where: string; readonly params: string[] } {
+  const c = ident(column.name);
+  const anyOf = (expr: string) => ({
+    where: `${folded(expr)} IN (${marks(values.length)})`,
+    params: [...values],
+  });
+  const containsAny = (expr: string, patterns: string[]) => ({
+    where: `(${patterns.map(() => `${folded(expr)} LIKE ? ESCAPE '!'`).join(' OR ')})`,
+    params: patterns,
+  });
+  switch (rule.normalize) {
+    case 'email':
+      return anyOf(`LOWER(REGEXP_REPLACE(${c}, ${space}, ''))`);
+    case 'text':
+      return anyOf(`LOWER(TRIM(REGEXP_REPLACE(${c}, ${space}, ' ')))`);
+    case 'domain':
+      return containsAny(`LOWER(${c})`, values.map(containsPattern));
+    case 'company-name':
+      return containsAny(
+        `LOWER(REGEXP_REPLACE(REPLACE(${c}, '&', 'and'), '[^[:alnum:]]+', ''))`,
+        values.map((v) => containsPattern(v.replace(/\s+/gu, ''))),
+      );
+  }
+}
+
+/**
+ * The candidates for n normalised match values of one rule (see `matchPrefilter`): each row's
+ * id and raw value (`v`), lowest id first, for the caller to confirm.
+ */
+export function matchSql(
+  database: string,
+  model: TableModel,
+  rule: Pick<MatchRule, 'normalize'>,
+  column: Column,
+  values: readonly string[],
+): { readonly sql: string; readonly params: string[] } {
+  const pk = ident(model.pk.name);
+  const { where, params } = matchPrefilter(rule, column, values);
+  const sql = `SELECT ${pk} AS id, ${ident(column.name)} AS v FROM ${tableRef(database, model.table)} WHERE ${where} ORDER BY ${pk}`;
+  return { sql, params };
 }
 
 /** Which of n record ids exist, locking them for the updates that follow. */

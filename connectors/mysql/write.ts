@@ -43,8 +43,8 @@ function plan(model: TableModel, commands: readonly SinkCommand[], state: BatchS
  * Applies one batch of commands to one table in one transaction, each command's effect once:
  * commands found in the ledger (`_tandem_commands`) were applied before and answer `replayed`
  * with the record they wrote, writing nothing; every command applied now is recorded there in
- * the same transaction. Creates matching a record by email / domain / name update it; the rest
- * are inserted with multi-row INSERTs. Updates (conditional ones guarded against the locked rows'
+ * the same transaction. Creates matching a record by their object's first match key (match.ts)
+ * update it; the rest are inserted with multi-row INSERTs. Updates (conditional ones guarded against the locked rows'
  * current values) and deletes run as multi-row statements too. Every statement runs in a
  * savepoint and is retried record by record when it fails, so one bad record fails alone.
  * Transient failures fail (and roll back) the batch.

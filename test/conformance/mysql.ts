@@ -1,28 +1,76 @@
 import mysql, { type Connection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { Fields, ObjectType } from '../../services/engine/types.ts';
+import {
+  associationKey,
+  objectDescriptor,
+  objectDescriptors,
+  type ObjectDescriptor,
+  type PropertyType,
+} from '../../services/objects/index.ts';
 import { endpoints } from '../support/endpoints.ts';
 import type { ConformanceFixture, ConformanceSystem } from './fixture.ts';
 
 /**
  * A MariaDB/MySQL database per label, with a user of its own (the connector never runs as root):
- * contacts and companies tables, contacts linked to their company through `company_id`.
+ * a table per object type of the descriptors, named like the object, with a column per canonical
+ * property and a foreign-key column `<singular>_id` per association (contacts.company_id,
+ * orders.contact_id / company_id / deal_id), all configured.
  */
-const tables: Record<'contacts' | 'companies', string> = {
-  contacts: `CREATE TABLE contacts (
-    id bigint AUTO_INCREMENT PRIMARY KEY,
-    email varchar(255), firstname varchar(255), lastname varchar(255), phone varchar(64),
-    company_id bigint NULL)`,
-  companies: `CREATE TABLE companies (
-    id bigint AUTO_INCREMENT PRIMARY KEY,
-    name varchar(255) NOT NULL, domain varchar(255), phone varchar(64))`,
+const sqlTypes: Readonly<Record<PropertyType, string>> = {
+  string: 'varchar(255)',
+  text: 'text',
+  email: 'varchar(255)',
+  phone: 'varchar(64)',
+  number: 'decimal(18,2)',
+  date: 'date',
+  datetime: 'datetime(3)',
 };
 
-function tableOf(object: ObjectType): string {
-  if (object === 'deals') throw new Error('the mysql fixture has no deals table');
-  return object;
+const id = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+
+/** The FK column of an association to `to`: `<singular of to>_id` (`company_id`). */
+export function fkColumn(to: ObjectType): string {
+  return `${objectDescriptor(to).singular}_id`;
 }
 
-const id = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+/** The table of one object (companies keep their NOT NULL name, as before). */
+export function tableDdl(d: ObjectDescriptor): string {
+  const columns = [
+    'id bigint AUTO_INCREMENT PRIMARY KEY',
+    ...d.properties.map((p) => {
+      const notNull = d.name === 'companies' && p.name === 'name' ? ' NOT NULL' : '';
+      return `${id(p.name)} ${sqlTypes[p.type]}${notNull}`;
+    }),
+    ...d.associations.map((a) => `${id(fkColumn(a.to))} bigint NULL`),
+  ];
+  return `CREATE TABLE ${id(d.name)} (\n    ${columns.join(',\n    ')})`;
+}
+
+/** The connection's `objects`: every table, its association keys naming the FK columns. */
+export function objectsConfig(): Record<
+  string,
+  { table: string; fields?: Record<string, string> }
+> {
+  return Object.fromEntries(
+    objectDescriptors().map((d) => {
+      const fields = Object.fromEntries(
+        d.associations.map((a) => [associationKey(a.to), fkColumn(a.to)]),
+      );
+      return [d.name, d.associations.length > 0 ? { table: d.name, fields } : { table: d.name }];
+    }),
+  );
+}
+
+function tableOf(object: ObjectType): string {
+  return objectDescriptor(object).name;
+}
+
+function assocColumnOf(object: ObjectType, to: ObjectType): string {
+  if (!objectDescriptor(object).associations.some((a) => a.to === to)) {
+    throw new Error(`${object} has no association to ${to}`);
+  }
+  return fkColumn(to);
+}
 
 async function createSystem(label: string): Promise<ConformanceSystem> {
   const url = new URL(endpoints().mysqlUrl);
@@ -34,31 +82,23 @@ async function createSystem(label: string): Promise<ConformanceSystem> {
     user: decodeURIComponent(url.username || 'root'),
     password: decodeURIComponent(url.password),
     multipleStatements: false,
+    dateStrings: true,
   });
   const database = label;
   const user = `u${label.slice(-30)}`;
   const password = `pw-${label.slice(-8)}`;
   await admin.query(`CREATE DATABASE ${id(database)} CHARACTER SET utf8mb4`);
   await admin.query(`USE ${id(database)}`);
-  for (const ddl of Object.values(tables)) await admin.query(ddl);
+  for (const d of objectDescriptors()) await admin.query(tableDdl(d));
   await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [user, password]);
   await admin.query(`GRANT ALL ON ${id(database)}.* TO ?@'%'`, [user]);
   await admin.query(`GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ?@'%'`, [user]);
 
-  const config = {
-    host,
-    port,
-    database,
-    user,
-    password,
-    objects: {
-      contacts: { table: 'contacts', fields: { companyId: 'company_id' } },
-      companies: { table: 'companies' },
-    },
-  };
+  const config = { host, port, database, user, password, objects: objectsConfig() };
 
   const system: ConformanceSystem = {
     config,
+    objects: objectDescriptors().map((d) => d.name),
     badCredentials: { ...config, password: 'not-the-password' },
     textField: 'firstname',
     async insert(object, rows: readonly Fields[]) {
@@ -82,10 +122,22 @@ async function createSystem(label: string): Promise<ConformanceSystem> {
       ]);
     },
     async companyOf(contactId) {
-      return (await this.rows('contacts')).get(contactId)?.company_id ?? null;
+      return (await this.associationsOf('contacts', contactId, 'companies'))[0] ?? null;
     },
     async setCompany(contactId, companyId) {
-      await this.update('contacts', contactId, { company_id: companyId });
+      await this.setAssociation('contacts', contactId, 'companies', companyId);
+    },
+    async associationsOf(object, recordId, to) {
+      const column = assocColumnOf(object, to);
+      const [rows] = await admin.query<RowDataPacket[]>(
+        `SELECT ${id(column)} AS target FROM ${id(tableOf(object))} WHERE id = ?`,
+        [recordId],
+      );
+      const target: unknown = rows[0]?.target;
+      return target === null || target === undefined ? [] : [String(target)];
+    },
+    async setAssociation(object, recordId, to, targetId) {
+      await this.update(object, recordId, { [assocColumnOf(object, to)]: targetId });
     },
     async remove(object, recordId) {
       await admin.query(`DELETE FROM ${id(tableOf(object))} WHERE id = ?`, [recordId]);

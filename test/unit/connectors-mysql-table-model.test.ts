@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordsOf } from '../../connectors/mysql/binlog-stream.ts';
 import {
+  associationColumn,
   buildTableModel,
   columnOf,
   toRecord,
@@ -60,7 +61,10 @@ describe('mysql table model', () => {
 
   it('keeps the auto-increment key and the company column out of the fields', () => {
     expect(contacts.pk.name).toBe('id');
-    expect(contacts.companyColumn?.name).toBe('company_id');
+    expect(contacts.associations.map((a) => [a.to, a.key, a.column.name])).toEqual([
+      ['companies', 'companyId', 'company_id'],
+    ]);
+    expect(associationColumn(contacts, 'companies')?.name).toBe('company_id');
     expect(contacts.byName.has('id')).toBe(false);
     expect(contacts.byName.has('company_id')).toBe(false);
   });
@@ -113,6 +117,88 @@ describe('mysql table model', () => {
     const columns = [row('code', { COLUMN_KEY: 'PRI', IS_NULLABLE: 'NO', COLUMN_DEFAULT: null })];
     const model = buildTableModel('companies', { table: 'c' }, columns.map(columnOf));
     expect(model.catalog.fields).toEqual([{ name: 'code', type: 'varchar', required: true }]);
+  });
+});
+
+describe('mysql table model: association columns of any object', () => {
+  const key = row('id', {
+    DATA_TYPE: 'bigint',
+    COLUMN_TYPE: 'bigint(20)',
+    IS_NULLABLE: 'NO',
+    COLUMN_DEFAULT: null,
+    COLUMN_KEY: 'PRI',
+    EXTRA: 'auto_increment',
+  });
+  const fk = (name: string) => row(name, { DATA_TYPE: 'bigint', COLUMN_TYPE: 'bigint(20)' });
+  const orderColumns = [key, row('name'), row('amount'), fk('buyer'), fk('org'), fk('deal_id')].map(
+    columnOf,
+  );
+  const orders = buildTableModel(
+    'orders',
+    {
+      table: 'sales_orders',
+      fields: { contactId: 'buyer', companyId: 'org', dealId: 'deal_id' },
+    },
+    orderColumns,
+  );
+
+  it('takes one FK column per association of the descriptor, in its order', () => {
+    expect(orders.associations.map((a) => [a.to, a.key, a.column.name])).toEqual([
+      ['contacts', 'contactId', 'buyer'],
+      ['companies', 'companyId', 'org'],
+      ['deals', 'dealId', 'deal_id'],
+    ]);
+    expect(orders.catalog.fields.map((f) => f.name)).toEqual(['name', 'amount']);
+    expect(associationColumn(orders, 'tickets')).toBeUndefined();
+  });
+
+  it('reports one primary association per FK column holding an id', () => {
+    const record = toRecord(
+      orders,
+      { id: 1, name: 'O-1', amount: '9.50', buyer: 7, org: null, deal_id: 12n },
+      'snapshot',
+      0,
+    );
+    expect(record.associations).toEqual([
+      { object: 'contacts', recordId: '7', primary: true },
+      { object: 'deals', recordId: '12', primary: true },
+    ]);
+    expect(record.fields).toEqual({ name: 'O-1', amount: '9.50' });
+  });
+
+  it('leaves an association whose key is not configured out, and its column a plain field', () => {
+    const partial = buildTableModel(
+      'orders',
+      { table: 'o', fields: { dealId: 'deal_id' } },
+      orderColumns,
+    );
+    expect(partial.associations.map((a) => a.to)).toEqual(['deals']);
+    expect(partial.byName.has('buyer')).toBe(true);
+    const products = buildTableModel('products', { table: 'p' }, [key, row('sku')].map(columnOf));
+    expect(products.associations).toEqual([]);
+  });
+
+  it('rejects an FK column the table lacks, and one column for two associations', () => {
+    expect(() =>
+      buildTableModel('orders', { table: 'o', fields: { contactId: 'nope' } }, orderColumns),
+    ).toThrow(/no column nope \(contactId\)/);
+    expect(() =>
+      buildTableModel(
+        'orders',
+        { table: 'o', fields: { contactId: 'buyer', companyId: 'buyer' } },
+        orderColumns,
+      ),
+    ).toThrow(/mapped twice/);
+  });
+
+  it('ignores the key of an association the object does not have (companyId of companies)', () => {
+    const companies = buildTableModel(
+      'companies',
+      { table: 'c', fields: { companyId: 'org' } },
+      [key, row('name'), fk('org')].map(columnOf),
+    );
+    expect(companies.associations).toEqual([]);
+    expect(companies.catalog.fields.map((f) => f.name)).toEqual(['name', 'org']);
   });
 });
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildTableModel, columnOf, type ColumnRow } from '../../connectors/mysql/table-model.ts';
+import { matchKeyOf } from '../../connectors/mysql/match.ts';
 import {
+  firstId,
   groupBySet,
   isRejection,
-  matchKeyOf,
   planCommand,
   type Assignments,
 } from '../../connectors/mysql/write-plan.ts';
-import { matchSql, updateParams, updateSql, insertSql } from '../../connectors/mysql/write-sql.ts';
+import { updateParams, updateSql, insertSql } from '../../connectors/mysql/write-sql.ts';
 import type { SinkCommand } from '../../connectors/sdk/types.ts';
 
 const col = (name: string, over: Partial<ColumnRow> = {}): ColumnRow => ({
@@ -54,7 +55,12 @@ describe('mysql write planning', () => {
       kind: 'create',
       commandId: 'c1',
       set: { columns: ['company_id', 'firstname', 'mail'], values: [42n, 'Ann', ' Ann@X.com '] },
-      match: { column: contacts.byName.get('email')?.column, key: 'ann@x.com' },
+      match: {
+        rule: { key: 'email', property: 'email', normalize: 'email' },
+        column: contacts.byName.get('email')?.column,
+        value: 'ann@x.com',
+        key: 'email:ann@x.com',
+      },
     });
   });
 
@@ -91,11 +97,26 @@ describe('mysql write planning', () => {
     });
   });
 
-  it('matches companies by domain, else by name, and contacts only by a non-empty email', () => {
-    expect(matchKeyOf(companies, { name: 'Acme', domain: ' ACME.com' })?.key).toBe('acme.com');
-    expect(matchKeyOf(companies, { name: ' Acme ', domain: '  ' })?.key).toBe('acme');
+  it('matches companies by domain, else by name, and contacts only by a valid email', () => {
+    expect(matchKeyOf(companies, { name: 'Acme', domain: ' ACME.com' })?.key).toBe(
+      'domain:acme.com',
+    );
+    expect(matchKeyOf(companies, { name: ' Acme Inc. ', domain: '  ' })?.key).toBe('name:acme');
     expect(matchKeyOf(contacts, { email: '' })).toBeNull();
+    expect(matchKeyOf(contacts, { email: 'not an email' })).toBeNull();
     expect(matchKeyOf(contacts, { firstname: 'x' })).toBeNull();
+  });
+
+  it('sets an FK column to the first of the comma-joined ids; none clears it', () => {
+    expect(firstId('4, 5')).toBe('4');
+    expect(firstId(' 4 ')).toBe('4');
+    expect(firstId('')).toBeNull();
+    expect(firstId(null)).toBeNull();
+    const step = planCommand(
+      contacts,
+      command({ mode: 'update', recordId: '5', fields: { 'assoc:companies': '8,9' } }),
+    );
+    expect(step).toMatchObject({ set: { columns: ['company_id'], values: [8n] } });
   });
 });
 
@@ -138,14 +159,5 @@ describe('mysql write batching', () => {
     expect(insertSql('/* t */ ', 'db', contacts, ['mail'], 2, true)).toBe(
       '/* t */ INSERT INTO `db`.`contacts` (`mail`) VALUES (?), (?) RETURNING `id`',
     );
-  });
-
-  it('matches through an index only on case-insensitive indexed columns', () => {
-    const indexed = columnOf(
-      col('mail', { COLUMN_KEY: 'MUL', COLLATION_NAME: 'utf8mb4_general_ci' }),
-    );
-    const binary = columnOf(col('mail', { COLUMN_KEY: 'MUL', COLLATION_NAME: 'utf8mb4_bin' }));
-    expect(matchSql('db', contacts, indexed, 1)).toContain('WHERE `mail` IN (?)');
-    expect(matchSql('db', contacts, binary, 1)).toContain('WHERE LOWER(TRIM(`mail`)) IN (?)');
   });
 });
