@@ -1,6 +1,6 @@
 import type { AssociationRef, ObjectType } from '../../services/engine/types.ts';
 import type { HubSpotHttp } from './http.ts';
-import { associationSpecs, HUBSPOT_DEFINED, type AssociationSpec } from './objects.ts';
+import { associationSpecs, HUBSPOT_DEFINED, objectPath, type AssociationSpec } from './objects.ts';
 import type { ApiRecord } from './records.ts';
 
 /**
@@ -61,7 +61,7 @@ export function isPrimary(
  * without a block has none.
  */
 export function inlineRefs(record: ApiRecord, spec: AssociationSpec): AssociationRef[] | undefined {
-  const block = record.associations?.[spec.to];
+  const block = record.associations?.[objectPath(spec.to)];
   if (block?.paging?.next !== undefined) return undefined;
   const refs: AssociationRef[] = [];
   for (const r of block?.results ?? []) {
@@ -118,7 +118,7 @@ export async function readV4(
       const inputs = pending.slice(i, i + V4_READ_BATCH);
       const { body } = await http.request<{ results?: V4ReadResult[] }>(
         'POST',
-        `/crm/v4/associations/${object}/${spec.to}/batch/read`,
+        `/crm/v4/associations/${objectPath(object)}/${objectPath(spec.to)}/batch/read`,
         { body: { inputs }, ...(signal ? { signal } : {}) },
       );
       const results = body?.results ?? [];
@@ -152,7 +152,7 @@ export async function associationsOf(
     const fromInline = new Map<string, AssociationRef[]>();
     // A page on which no record carries a block of this type (none has any, or the answer left
     // them out) is read through v4: one call, and no reliance on an absent block meaning "none".
-    const inlined = records.some((r) => r.associations?.[spec.to] !== undefined);
+    const inlined = records.some((r) => r.associations?.[objectPath(spec.to)] !== undefined);
     if (spec.primaryTypeId === null && inline.includes(spec.to) && inlined) {
       for (const r of records) {
         const refs = inlineRefs(r, spec);
@@ -171,5 +171,7 @@ export async function associationsOf(
 
 /** The object types a list read should ask HubSpot to inline (those without a primary label). */
 export function inlineTargets(object: ObjectType): ObjectType[] {
-  return associationSpecs(object).filter((s) => s.primaryTypeId === null).map((s) => s.to);
+  return associationSpecs(object)
+    .filter((s) => s.primaryTypeId === null)
+    .map((s) => s.to);
 }

@@ -5,7 +5,7 @@ import { readV4 } from './associations-read.ts';
 import type { BatchResponse } from './batch-results.ts';
 import { classifyError } from './errors.ts';
 import type { HubSpotHttp } from './http.ts';
-import { associationSpecs, type AssociationSpec } from './objects.ts';
+import { associationSpecs, objectPath, type AssociationSpec } from './objects.ts';
 import { chunk, type PreparedCommand } from './write-plan.ts';
 
 /**
@@ -116,7 +116,7 @@ export async function writeAssociations(
     if (wants.length === 0) continue;
     const current = await readV4(http, object, spec, [...new Set(wants.map((w) => w.fromId))]);
     const { add, remove } = planAssociations(spec, wants, current);
-    const base = `/crm/v4/associations/${object}/${spec.to}/batch`;
+    const base = `/crm/v4/associations/${objectPath(object)}/${objectPath(spec.to)}/batch`;
     const typeId = spec.primaryTypeId;
     if (typeId !== null) {
       await send(

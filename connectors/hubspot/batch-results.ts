@@ -1,8 +1,17 @@
 import type { ObjectType } from '../../services/engine/types.ts';
+import { objectDescriptor } from '../../services/objects/index.ts';
 import { classification } from '../sdk/errors.ts';
 import type { ErrorClassification } from '../sdk/types.ts';
 import { existingIdOf, fieldOf, type HubSpotErrorBody } from './errors.ts';
+import { uniqueInHubSpot } from './match.ts';
+import { hubspotProperty } from './names.ts';
 import type { ApiRecord } from './records.ts';
+
+/** HubSpot's name of the property HubSpot keeps unique for the object (match.ts), if any. */
+function uniqueKeyProperty(object: ObjectType): string | undefined {
+  const rule = objectDescriptor(object).matchKeys[0];
+  return rule && uniqueInHubSpot(object) ? hubspotProperty(object, rule.property) : undefined;
+}
 
 /**
  * Reading the batch endpoints' answers (201/200, or 207 Multi-Status with `errors`): which input
@@ -87,10 +96,12 @@ export function createOutcomes(
     } else unmatched.push(result);
   }
   let open = inputs.filter((i) => !out.has(i.traceId));
-  if (object === 'contacts') {
+  // Results without a trace id are paired by the unique key HubSpot keeps (a contact's email).
+  const key = uniqueKeyProperty(object);
+  if (key !== undefined) {
     for (const result of [...unmatched]) {
-      const email = result.properties?.email?.toLowerCase();
-      const input = open.find((i) => email && i.properties.email?.toLowerCase() === email);
+      const email = result.properties?.[key]?.toLowerCase();
+      const input = open.find((i) => email && i.properties[key]?.toLowerCase() === email);
       if (!input) continue;
       out.set(input.traceId, { kind: 'created', id: String(result.id) });
       unmatched.splice(unmatched.indexOf(result), 1);

@@ -14,7 +14,8 @@ import {
   type SeenWindow,
 } from './cursor.ts';
 import type { HubSpotHttp } from './http.ts';
-import { bookkeepingProperties } from './objects.ts';
+import { hubspotProperties } from './names.ts';
+import { bookkeepingProperties, hubspotObject } from './objects.ts';
 import type { Cursor } from './position.ts';
 import { type ApiPage, type ApiRecord, changeOp, modifiedAt, toSourceRecord } from './records.ts';
 
@@ -56,11 +57,14 @@ export async function* pollChanges(
   const since = window.rescan ? windowStart(start) : start.ts;
   if (since > until) return;
   const { http, logger, signal } = reader;
-  const requested = [...new Set([...properties, ...bookkeepingProperties(object)])];
+  const requested = [
+    ...new Set([...hubspotProperties(object, properties), ...bookkeepingProperties(object)]),
+  ];
+  const path = hubspotObject(object).objectType;
   let cursor = start;
   let scan: Scan | null = firstScan(start, since);
   while (scan !== null) {
-    const { body } = await http.request<ApiPage>('POST', `/crm/v3/objects/${object}/search`, {
+    const { body } = await http.request<ApiPage>('POST', `/crm/v3/objects/${path}/search`, {
       body: searchBody(object, scan, until, requested),
       search: true,
       ...(signal ? { signal } : {}),

@@ -1,3 +1,4 @@
+import { objectPath } from './objects.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
 import { isSeen } from './cursor.ts';
 import type { HubSpotHttp } from './http.ts';
@@ -29,7 +30,7 @@ export async function listArchived(
   const out: Archived[] = [];
   let after: string | undefined;
   do {
-    const { body } = await http.request<ApiPage>('GET', `/crm/v3/objects/${object}`, {
+    const { body } = await http.request<ApiPage>('GET', `/crm/v3/objects/${objectPath(object)}`, {
       query: { archived: 'true', limit: '100', after, properties: 'hs_object_id' },
       ...(signal ? { signal } : {}),
     });

@@ -1,13 +1,16 @@
 import type { CatalogField, CatalogObject } from '../../services/engine/sync-model/catalog.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { HubSpotHttp } from './http.ts';
-import { internalProperties } from './objects.ts';
+import { fieldName, isShadowed } from './names.ts';
+import { hubspotObject, internalProperties } from './objects.ts';
 import { objectDescriptor } from '../../services/objects/index.ts';
 
 /**
  * The properties API (`GET /crm/v3/properties/<object>` → `{results: [{name, type, hidden,
  * modificationMetadata: {readOnlyValue}, ...}]}`): the catalog of each object, and the writable
- * names the sink checks commands against. HubSpot's property names are the canonical names.
+ * names the sink checks commands against. A property the object's descriptor renames is listed
+ * under its canonical name, with `canonical` set (`hs_sku` is the field `sku`; names.ts), so
+ * default mappings pair it with a database's `sku`; the others keep HubSpot's names.
  */
 export interface PropertyDefinition {
   readonly name: string;
@@ -15,6 +18,7 @@ export interface PropertyDefinition {
   readonly hidden?: boolean;
   readonly calculated?: boolean;
   readonly hasUniqueValue?: boolean;
+  readonly groupName?: string;
   readonly modificationMetadata?: { readonly readOnlyValue?: boolean };
 }
 
@@ -30,13 +34,20 @@ export function catalogObject(
   object: ObjectType,
   defs: readonly PropertyDefinition[],
 ): CatalogObject {
+  const required = objectDescriptor(object).required;
   const fields: CatalogField[] = defs
-    .filter((d) => d.hidden !== true && !internalProperties.has(d.name))
-    .map((d) => ({
-      name: d.name,
-      type: d.type ?? 'string',
-      required: objectDescriptor(object).required.includes(d.name),
-    }));
+    .filter(
+      (d) => d.hidden !== true && !internalProperties.has(d.name) && !isShadowed(object, d.name),
+    )
+    .map((d) => {
+      const name = fieldName(object, d.name);
+      return {
+        name,
+        type: d.type ?? 'string',
+        required: required.includes(name),
+        ...(name === d.name ? {} : { canonical: name }),
+      };
+    });
   return { name: object, fields };
 }
 
@@ -50,7 +61,7 @@ export function createPropertyCache(http: HubSpotHttp): PropertyCache {
   async function load(object: ObjectType): Promise<PropertyInfo> {
     const { body } = await http.request<{ results?: PropertyDefinition[] }>(
       'GET',
-      `/crm/v3/properties/${object}`,
+      `/crm/v3/properties/${hubspotObject(object).objectType}`,
     );
     return { all: new Map((body?.results ?? []).map((d) => [d.name, d])) };
   }

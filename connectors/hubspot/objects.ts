@@ -1,10 +1,16 @@
 import { canonicalProperties } from '../../services/engine/sync-model/catalog.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
-import { objectDescriptor, type HubSpotObjectDescriptor } from '../../services/objects/index.ts';
+import {
+  objectDescriptor,
+  objectDescriptors,
+  type HubSpotObjectDescriptor,
+} from '../../services/objects/index.ts';
+import { fieldName, hubspotProperty } from './names.ts';
 
 /**
- * What the connector knows of each CRM object: its match property, its last-modified property (the
- * search default-properties table: contacts carry `lastmodifieddate`, the others
+ * What the connector knows of each CRM object, all read from the object's descriptor
+ * (services/objects, its `hubspot` block): the `{objectType}` path segment, the last-modified
+ * property (the search default-properties table: contacts carry `lastmodifieddate`, the others
  * `hs_lastmodifieddate`), the properties read by default and the associations it reports/writes.
  */
 
@@ -57,14 +63,33 @@ export const COMMAND_ID_PROPERTY = 'tandem_command_id';
 
 export const internalProperties: ReadonlySet<string> = new Set([COMMAND_ID_PROPERTY]);
 
-/** The properties read for an object: the canonical ones plus the config's extras. */
+/**
+ * The fields read for an object: the canonical properties plus the config's extras (HubSpot
+ * property names, known by their field name: an extra `hs_sku` is the field `sku`, read once).
+ * Field names, not HubSpot's: requests translate them (names.ts `hubspotProperties`).
+ */
 export function readProperties(object: ObjectType, extra: readonly string[] = []): string[] {
-  return [...new Set([...canonicalProperties(object), ...extra])].filter(
-    (name) => !internalProperties.has(name),
+  return [
+    ...new Set([...canonicalProperties(object), ...extra.map((p) => fieldName(object, p))]),
+  ].filter(
+    (name) =>
+      !internalProperties.has(name) && !internalProperties.has(hubspotProperty(object, name)),
   );
 }
 
 /** Properties a search or list must also return for the connector's own bookkeeping. */
 export function bookkeepingProperties(object: ObjectType): string[] {
   return [createdProperty, lastModifiedProperty(object)];
+}
+
+/** The object's `{objectType}` path segment (`contacts`, a custom object's `p_<name>`). */
+export function objectPath(object: ObjectType): string {
+  return hubspotObject(object).objectType;
+}
+
+/** Every object type whose descriptor describes a HubSpot object, in the registry's order. */
+export function hubspotObjectNames(): string[] {
+  return objectDescriptors()
+    .filter((d) => d.hubspot !== null)
+    .map((d) => d.name);
 }

@@ -1,5 +1,6 @@
 import type { AssociationRef, ChangeOp, ObjectType } from '../../services/engine/types.ts';
 import type { SourceRecord } from '../sdk/types.ts';
+import { hubspotProperty } from './names.ts';
 import { createdProperty, lastModifiedProperty } from './objects.ts';
 
 /** A CRM record on the wire (CRM objects reference): property values are strings or null. */
@@ -53,9 +54,11 @@ export function changeOp(object: ObjectType, record: ApiRecord): ChangeOp {
   return created !== undefined && created === modifiedAt(object, record) ? 'create' : 'update';
 }
 
-/** The requested properties' values (absent → null). */
-export function fieldsOf(record: ApiRecord, properties: readonly string[]) {
-  return Object.fromEntries(properties.map((p) => [p, record.properties?.[p] ?? null]));
+/** The requested fields' values, each read from its HubSpot property (absent → null). */
+export function fieldsOf(object: ObjectType, record: ApiRecord, fields: readonly string[]) {
+  return Object.fromEntries(
+    fields.map((f) => [f, record.properties?.[hubspotProperty(object, f)] ?? null]),
+  );
 }
 
 export function toSourceRecord(
@@ -70,7 +73,7 @@ export function toSourceRecord(
     object,
     recordId: String(record.id),
     op,
-    fields: fieldsOf(record, properties),
+    fields: fieldsOf(object, record, properties),
     associations,
     sourceTs,
   };

@@ -1,11 +1,11 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import { messageOf } from '../sdk/errors.ts';
 import type { ChangeStream, ConnectorSession, SessionContext } from '../sdk/types.ts';
-import { createCommandKeyState } from './command-key.ts';
+import type { CommandKeyState } from './command-key.ts';
 import { catalogObject, createPropertyCache } from './discover.ts';
 import { classifyError } from './errors.ts';
 import { createHttp } from './http.ts';
-import { readProperties } from './objects.ts';
+import { hubspotObjectNames, objectPath, readProperties } from './objects.ts';
 import { type HubSpotPosition, startPosition } from './position.ts';
 import { createPacer } from './rate-limit.ts';
 import { snapshotRecords } from './snapshot.ts';
@@ -33,15 +33,16 @@ export function openSession(
     properties,
     logger,
     created: new Map<string, string>(),
-    commandKey: createCommandKeyState(),
+    commandKeys: new Map<ObjectType, CommandKeyState>(),
   };
   const streams = new Set<ChangeStream<HubSpotPosition>>();
 
   return {
     async check() {
-      const object = config.objects[0] ?? 'contacts';
+      // The spec asks for at least one object; the first is the cheapest proof of access.
+      const object = config.objects[0] ?? hubspotObjectNames()[0] ?? '';
       try {
-        await http.request('GET', `/crm/v3/objects/${object}`, {
+        await http.request('GET', `/crm/v3/objects/${objectPath(object)}`, {
           query: { limit: '1' },
           retries: 2,
         });

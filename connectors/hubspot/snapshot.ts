@@ -2,6 +2,8 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import type { SourceRecord } from '../sdk/types.ts';
 import { associationsOf, inlineTargets } from './associations-read.ts';
 import type { HubSpotHttp } from './http.ts';
+import { hubspotProperties } from './names.ts';
+import { hubspotObject, objectPath } from './objects.ts';
 import { type ApiPage, toSourceRecord } from './records.ts';
 
 /**
@@ -19,15 +21,16 @@ export async function* snapshotRecords(
   signal?: AbortSignal,
 ): AsyncGenerator<readonly SourceRecord[]> {
   const associations = inlineTargets(object);
+  const path = hubspotObject(object).objectType;
   let after: string | undefined;
   do {
     if (signal?.aborted) return;
-    const { body } = await http.request<ApiPage>('GET', `/crm/v3/objects/${object}`, {
+    const { body } = await http.request<ApiPage>('GET', `/crm/v3/objects/${path}`, {
       query: {
         limit: '100',
         after,
-        properties,
-        associations: associations.length > 0 ? associations : undefined,
+        properties: hubspotProperties(object, properties),
+        associations: associations.length > 0 ? associations.map(objectPath) : undefined,
         archived: 'false',
       },
       ...(signal ? { signal } : {}),

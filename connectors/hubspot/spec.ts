@@ -1,5 +1,6 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { JsonSchema } from '../sdk/spec.ts';
+import { hubspotObjectNames } from './objects.ts';
 
 /** The hubspot connection config, as validated against `spec` (defaults applied). */
 export interface HubSpotConfig {
@@ -14,7 +15,19 @@ export interface HubSpotConfig {
   readonly properties?: Readonly<Partial<Record<ObjectType, readonly string[]>>>;
 }
 
-const objectEnum = ['contacts', 'companies', 'deals'];
+/** Every object whose descriptor has a `hubspot` block (services/objects): none is listed here. */
+const objectEnum = hubspotObjectNames();
+
+/**
+ * The objects a connection syncs when its config names none: the three it synced before products,
+ * tickets, orders and invoices were described. Not every object: a connection created without
+ * `objects` would start polling four more objects on upgrade, each one more search per poll under
+ * the 5-a-second search limit, and fail where its private app lacks their scopes (`tickets`,
+ * `e-commerce`, `crm.objects.orders.read`, `crm.objects.invoices.read`). Names absent from the
+ * descriptors are dropped; with none of them left, the default is every HubSpot object.
+ */
+const usualObjects = ['contacts', 'companies', 'deals'].filter((o) => objectEnum.includes(o));
+const defaultObjects = usualObjects.length > 0 ? usualObjects : objectEnum;
 const propertyList: JsonSchema = {
   type: 'array',
   items: { type: 'string', minLength: 1 },
@@ -43,7 +56,7 @@ export const spec: JsonSchema = {
       items: { type: 'string', enum: objectEnum },
       uniqueItems: true,
       minItems: 1,
-      default: objectEnum,
+      default: defaultObjects,
       description: 'The CRM objects this connection syncs.',
     },
     requestsPerTenSeconds: {
@@ -82,11 +95,7 @@ export const spec: JsonSchema = {
     properties: {
       type: 'object',
       additionalProperties: false,
-      properties: {
-        contacts: propertyList,
-        companies: propertyList,
-        deals: propertyList,
-      },
+      properties: Object.fromEntries(objectEnum.map((o) => [o, propertyList])),
       description: 'Extra HubSpot property names to read per object, besides the canonical ones.',
     },
   },

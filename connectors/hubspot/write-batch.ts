@@ -1,3 +1,4 @@
+import { objectPath } from './objects.ts';
 import type { ObjectType } from '../../services/engine/types.ts';
 import {
   type BatchResponse,
@@ -95,7 +96,7 @@ export function createMany(
     async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
-        `/crm/v3/objects/${object}/batch/create`,
+        `/crm/v3/objects/${objectPath(object)}/batch/create`,
         {
           body: {
             inputs: part.map((i) => ({ properties: i.properties, objectWriteTraceId: i.traceId })),
@@ -132,7 +133,7 @@ export function upsertMany(
     async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
-        `/crm/v3/objects/${object}/batch/upsert`,
+        `/crm/v3/objects/${objectPath(object)}/batch/upsert`,
         {
           body: {
             inputs: part.map((i) => ({
@@ -166,7 +167,7 @@ export function updateMany(
     async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
-        `/crm/v3/objects/${object}/batch/update`,
+        `/crm/v3/objects/${objectPath(object)}/batch/update`,
         {
           body: { inputs: part.map((i) => ({ id: i.id, properties: i.properties })) },
           ...next(),
@@ -192,7 +193,7 @@ export async function archiveMany(
     try {
       // 204; ids that do not exist (or are archived already) are ignored, so an archive replayed
       // after a restart answers ok.
-      await http.request('POST', `/crm/v3/objects/${object}/batch/archive`, {
+      await http.request('POST', `/crm/v3/objects/${objectPath(object)}/batch/archive`, {
         body: { inputs: part.map((id) => ({ id })) },
       });
       for (const id of part) out.set(id, { ok: true });
@@ -224,7 +225,7 @@ export function readRecords(
     async (part) => {
       const { body } = await http.request<BatchResponse>(
         'POST',
-        `/crm/v3/objects/${object}/batch/read`,
+        `/crm/v3/objects/${objectPath(object)}/batch/read`,
         {
           body: { inputs: part.map((id) => ({ id })), properties: [...new Set(properties)] },
           ...next(),
@@ -252,7 +253,7 @@ export async function readMany(
   for (const part of chunk([...new Set(ids)])) {
     const { body } = await http.request<BatchResponse>(
       'POST',
-      `/crm/v3/objects/${object}/batch/read`,
+      `/crm/v3/objects/${objectPath(object)}/batch/read`,
       {
         body: {
           inputs: part.map((id) => ({ id })),

@@ -2,25 +2,31 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import { classification } from '../sdk/errors.ts';
 import type { WriteResult } from '../sdk/types.ts';
 import { createMany } from './write-batch.ts';
-import { writeDealCreates } from './write-deal.ts';
 import { remember, updateExisting, type UpdateItems } from './write-existing.ts';
-import { matchCompanies } from './write-match.ts';
+import { hasMatchKeys, uniqueInHubSpot } from './match.ts';
+import { writeKeyedCreates } from './write-keyed.ts';
+import { matchExisting } from './write-match.ts';
 import type { PreparedCommand } from './write-plan.ts';
 import { groupByKey } from './write-plan.ts';
 import type { ResultSink, WriteContext } from './write-types.ts';
 
 /**
- * Creates, made idempotent: a contact create that HubSpot refuses with 409 "Contact already
- * exists. Existing ID: N" updates N instead (which is also what a replayed create does); a company
- * create first looks for a company with the same domain (else name) and updates it; a deal create
- * is keyed by its command id (write-deal.ts), which holds across restarts; creates this session
- * already made (companies, deals) answer with the record they made without asking HubSpot.
- * Updates of a matched record only send the properties whose value differs, so a replay changes
- * nothing. Several creates with one match key in a batch create one record and update it with
- * the others.
+ * Creates, made idempotent (docs/adr/0004), by what the object's descriptor says:
+ * - match rules whose key HubSpot keeps unique itself (contacts' email, match.ts
+ *   `uniqueInHubSpot`): a create HubSpot refuses with 409 "Contact already exists. Existing ID: N"
+ *   updates N instead (which is also what a replayed create does);
+ * - other match rules (companies' domain else name, products' SKU): the create first looks for a
+ *   record with the same key (write-match.ts, confirmed with the shared normaliser) and updates it;
+ * - no match rules (deals, tickets, orders, invoices): the create is keyed by its command id
+ *   (write-keyed.ts, command-key.ts), which holds across restarts.
+ * Creates this session already made answer with the record they made without asking HubSpot
+ * (except the first kind). Updates of a matched record only send the properties whose value
+ * differs, so a replay changes nothing. Several creates with one match key in a batch create one
+ * record and update it with the others.
  *
- * Companies with neither domain nor name have no key: a crash between their create and the
- * engine recording it may still duplicate them (the in-memory memo only covers this session).
+ * A create whose fields give no match key (a company with neither domain nor name, a product
+ * without SKU) is not matched: a crash between its create and the engine recording it may still
+ * duplicate it (the in-memory memo only covers this session).
  */
 export async function writeCreates(
   ctx: WriteContext,
@@ -31,17 +37,18 @@ export async function writeCreates(
 ): Promise<void> {
   const open: PreparedCommand[] = [];
   for (const p of creates) {
-    const known = object === 'contacts' ? undefined : ctx.created.get(p.command.commandId);
+    const known = uniqueInHubSpot(object) ? undefined : ctx.created.get(p.command.commandId);
     if (known !== undefined) sink.ok(p, known, false, { replayed: true });
     else open.push(p);
   }
-  if (object === 'deals') {
-    await writeDealCreates(ctx, open, sink);
+  if (!hasMatchKeys(object)) {
+    await writeKeyedCreates(ctx, object, open, sink);
     return;
   }
   const { leaders, followers } = groupByKey(object, open);
-  const matched =
-    object === 'companies' ? await matchCompanies(ctx.http, leaders) : new Map<number, string>();
+  const matched = uniqueInHubSpot(object)
+    ? new Map<number, string>()
+    : await matchExisting(ctx.http, object, leaders);
   const toCreate = leaders.filter((p) => !matched.has(p.index));
   const outcomes = await createMany(
     ctx.http,

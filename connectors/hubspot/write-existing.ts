@@ -1,4 +1,5 @@
 import type { ObjectType } from '../../services/engine/types.ts';
+import { uniqueInHubSpot } from './match.ts';
 import { readMany } from './write-batch.ts';
 import { changedProperties, type PreparedCommand, type UpdateItem } from './write-plan.ts';
 import type { WriteContext } from './write-types.ts';
@@ -18,7 +19,7 @@ export function remember(
   p: PreparedCommand,
   id: string,
 ): void {
-  if (object === 'contacts') return;
+  if (uniqueInHubSpot(object)) return;
   ctx.created.set(p.command.commandId, id);
   if (ctx.created.size > MEMO_MAX) {
     const oldest = ctx.created.keys().next().value;

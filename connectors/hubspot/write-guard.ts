@@ -2,6 +2,7 @@ import { classification } from '../sdk/errors.ts';
 import { guardUpdate, isConditional } from '../sdk/guard.ts';
 import type { ErrorClassification } from '../sdk/types.ts';
 import type { ReadOutcome } from './batch-results.ts';
+import { fieldName } from './names.ts';
 import { fieldsOf } from './records.ts';
 import type { UpdateItem } from './write-plan.ts';
 
@@ -79,7 +80,9 @@ export function guardItems(
       });
       continue;
     }
-    const current = fieldsOf(outcome.record, Object.keys(properties));
+    // The guard compares by field name (the command's), the update sends HubSpot's names.
+    const fieldOf = (property: string) => fieldName(command.object, property);
+    const current = fieldsOf(command.object, outcome.record, Object.keys(properties).map(fieldOf));
     const guarded = guardUpdate(command, current);
     if (guarded.kept.length > 0) kept.set(index, guarded.kept);
     const keep = new Set(guarded.kept);
@@ -87,7 +90,9 @@ export function guardItems(
       ...item,
       prepared: {
         ...item.prepared,
-        properties: Object.fromEntries(Object.entries(properties).filter(([n]) => !keep.has(n))),
+        properties: Object.fromEntries(
+          Object.entries(properties).filter(([n]) => !keep.has(fieldOf(n))),
+        ),
       },
     });
   }

@@ -1,6 +1,8 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { SinkCommand } from '../sdk/types.ts';
 import { isReadOnly, type PropertyInfo } from './discover.ts';
+import { createMatchKey } from './match.ts';
+import { fieldName, hubspotProperty } from './names.ts';
 import { associationSpecs, internalProperties } from './objects.ts';
 
 /**
@@ -14,7 +16,10 @@ export interface PreparedCommand {
   /** Index of the command in the write call. */
   readonly index: number;
   readonly command: SinkCommand;
-  /** Values as sent: a null (clear) becomes "", which is how HubSpot clears a property. */
+  /**
+   * Values as sent, by HubSpot property name (a command's `sku` is sent as `hs_sku`; names.ts): a
+   * null (clear) becomes "", which is how HubSpot clears a property.
+   */
   readonly properties: Readonly<Record<string, string>>;
   /** Association fields present: target ids, or null to clear. Unknown `assoc:*` are dropped. */
   readonly associations: Readonly<Partial<Record<ObjectType, readonly string[] | null>>>;
@@ -35,7 +40,8 @@ export function prepare(object: ObjectType, index: number, command: SinkCommand)
       associations[to] = ids.length > 0 ? ids : null;
       continue;
     }
-    properties[name] = name === 'email' && value !== null ? value.trim() : (value ?? '');
+    properties[hubspotProperty(object, name)] =
+      name === 'email' && value !== null ? value.trim() : (value ?? '');
   }
   return { index, command, properties, associations };
 }
@@ -46,12 +52,14 @@ export function badField(
   info: PropertyInfo,
 ): { field: string; reason: string } | undefined {
   for (const name of Object.keys(prepared.properties)) {
+    const field = fieldName(prepared.command.object, name);
+    const called = field === name ? `"${name}"` : `"${field}" (HubSpot's "${name}")`;
     if (internalProperties.has(name)) {
-      return { field: name, reason: `"${name}" is kept by Tandem itself and cannot be written` };
+      return { field, reason: `${called} is kept by Tandem itself and cannot be written` };
     }
     const def = info.all.get(name);
-    if (!def) return { field: name, reason: `"${name}" is not a property of this object` };
-    if (isReadOnly(def)) return { field: name, reason: `"${name}" is a read-only property` };
+    if (!def) return { field, reason: `${called} is not a property of this object` };
+    if (isReadOnly(def)) return { field, reason: `${called} is a read-only property` };
   }
   for (const [to, ids] of Object.entries(prepared.associations)) {
     if (ids?.some((id) => !/^\d+$/.test(id))) {
@@ -67,35 +75,10 @@ export function chunk<T>(items: readonly T[], size = BATCH_MAX): T[][] {
   return out;
 }
 
-/** A company domain as compared: lower case, no scheme, no "www.", no path. */
-export function normalizeDomain(domain: string): string {
-  return domain
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/^www\./, '')
-    .replace(/[/?#].*$/, '');
-}
-
 /**
- * The key a create matches existing records by: contacts by email (trimmed, any case), companies
- * by domain else name; deals have none.
+ * Creates split into leaders (one per match key, or keyless) and followers of a leader. The key
+ * is match.ts `createMatchKey` of the command's canonical fields (the shared normalisation).
  */
-export function matchKey(object: ObjectType, properties: Readonly<Record<string, string>>) {
-  if (object === 'contacts') {
-    const email = properties.email?.trim().toLowerCase();
-    return email ? `email:${email}` : undefined;
-  }
-  if (object === 'companies') {
-    const domain = properties.domain ? normalizeDomain(properties.domain) : '';
-    if (domain) return `domain:${domain}`;
-    const name = properties.name?.trim().toLowerCase();
-    return name ? `name:${name}` : undefined;
-  }
-  return undefined;
-}
-
-/** Creates split into leaders (one per match key, or keyless) and followers of a leader. */
 export function groupByKey<T extends PreparedCommand>(
   object: ObjectType,
   creates: readonly T[],
@@ -104,12 +87,12 @@ export function groupByKey<T extends PreparedCommand>(
   const followers = new Map<number, T[]>();
   const leaderOf = new Map<string, T>();
   for (const p of creates) {
-    const key = matchKey(object, p.properties);
-    const leader = key === undefined ? undefined : leaderOf.get(key);
+    const key = createMatchKey(object, p.command.fields);
+    const leader = key === null ? undefined : leaderOf.get(key);
     if (leader) followers.set(leader.index, [...(followers.get(leader.index) ?? []), p]);
     else {
       leaders.push(p);
-      if (key !== undefined) leaderOf.set(key, p);
+      if (key !== null) leaderOf.set(key, p);
     }
   }
   return { leaders, followers };

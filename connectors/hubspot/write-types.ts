@@ -1,3 +1,4 @@
+import type { ObjectType } from '../../services/engine/types.ts';
 import type { Logger } from '../../services/log/logger.ts';
 import type { ErrorClassification, WriteResult } from '../sdk/types.ts';
 import type { CommandKeyState } from './command-key.ts';
@@ -10,10 +11,13 @@ export interface WriteContext {
   readonly http: HubSpotHttp;
   readonly properties: PropertyCache;
   readonly logger: Logger;
-  /** commandId → record id of creates this session made (companies and deals). */
+  /** commandId → record id of creates this session made (all but contacts). */
   readonly created: Map<string, string>;
-  /** Whether the deal property keying deal creates is in place (command-key.ts); per session. */
-  readonly commandKey?: CommandKeyState;
+  /**
+   * By object: whether the property keying its creates is in place (command-key.ts); per
+   * session, made on first use when absent.
+   */
+  readonly commandKeys?: Map<ObjectType, CommandKeyState>;
 }
 
 /** What an ok result says besides the record: see `WriteResult`'s `replayed` and `kept`. */

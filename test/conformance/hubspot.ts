@@ -1,5 +1,9 @@
 import type { Fields, ObjectType } from '../../services/engine/types.ts';
+import { hubspotObjectNames, objectPath } from '../../connectors/hubspot/objects.ts';
+import { hubspotName, objectDescriptor } from '../../services/objects/index.ts';
+import { defaultAssociationType } from '../simulators/hubspot/association-types.ts';
 import { createHubSpotSimulator } from '../simulators/hubspot/index.ts';
+import { resolveObjectType } from '../simulators/hubspot/object-types.ts';
 import type { ConformanceFixture } from './fixture.ts';
 
 /** Properties HubSpot maintains itself: left out of `rows` (they change on every write). */
@@ -13,9 +17,28 @@ const maintained = new Set([
 /** HubSpot's contact→company "Primary" association type. */
 const primaryCompany = 1;
 
-function values(fields: Fields): Record<string, string> {
+/** The simulator's object for a Tandem object (the descriptor's HubSpot object type). */
+const sim = (object: ObjectType) => resolveObjectType(objectPath(object));
+
+/** Catalog field names → HubSpot property names (`sku` → `hs_sku`), nulls left out. */
+function values(object: ObjectType, fields: Fields): Record<string, string> {
+  const d = objectDescriptor(object);
   return Object.fromEntries(
-    Object.entries(fields).filter((e): e is [string, string] => e[1] !== null),
+    Object.entries(fields)
+      .filter((e): e is [string, string] => e[1] !== null)
+      .map(([name, value]) => [hubspotName(d, name), value]),
+  );
+}
+
+/** HubSpot property names → catalog field names (`hs_sku` → `sku`). */
+function fieldsOf(object: ObjectType, properties: Record<string, string>) {
+  const back = new Map(
+    Object.entries(objectDescriptor(object).hubspot?.properties ?? {}).map(([c, h]) => [h, c]),
+  );
+  return Object.fromEntries(
+    Object.entries(properties)
+      .filter(([name]) => !maintained.has(name))
+      .map(([name, value]) => [back.get(name) ?? name, value]),
   );
 }
 
@@ -27,33 +50,32 @@ const fixture: ConformanceFixture = {
   type: 'hubspot',
   async create(label) {
     const token = `pat-${label}`;
-    const sim = createHubSpotSimulator({ tokens: [token] });
-    const baseUrl = await sim.start(0);
-    const { records, associations } = sim.control;
+    const simulator = createHubSpotSimulator({ tokens: [token] });
+    const baseUrl = await simulator.start(0);
+    const { records, associations } = simulator.control;
+    const objects = hubspotObjectNames();
     return {
-      config: { token, baseUrl },
-      badCredentials: { token: `${token}-revoked`, baseUrl },
+      config: { token, baseUrl, objects },
+      objects,
+      badCredentials: { token: `${token}-revoked`, baseUrl, objects },
       textField: 'firstname',
       insert(object: ObjectType, rows: readonly Fields[]) {
-        return Promise.resolve(rows.map((row) => records.create(object, values(row)).id));
+        return Promise.resolve(
+          rows.map((row) => records.create(sim(object), values(object, row)).id),
+        );
       },
       update(object: ObjectType, recordId: string, fields: Fields) {
-        records.update(object, recordId, { ...fields });
+        records.update(sim(object), recordId, values(object, fields));
         return Promise.resolve();
       },
       remove(object: ObjectType, recordId: string) {
-        if (records.archive(object, recordId)) associations.forget(object, recordId);
+        if (records.archive(sim(object), recordId)) associations.forget(sim(object), recordId);
         return Promise.resolve();
       },
       rows(object: ObjectType) {
         const out = new Map<string, Record<string, string | null>>();
-        for (const record of records.list(object)) {
-          out.set(
-            record.id,
-            Object.fromEntries(
-              Object.entries(record.properties).filter(([name]) => !maintained.has(name)),
-            ),
-          );
+        for (const record of records.list(sim(object))) {
+          out.set(record.id, fieldsOf(object, record.properties));
         }
         return Promise.resolve(out);
       },
@@ -72,7 +94,31 @@ const fixture: ConformanceFixture = {
         }
         return Promise.resolve();
       },
-      close: () => sim.close(),
+      associationsOf(object: ObjectType, recordId: string, to: ObjectType) {
+        const ids = associations.list(sim(object), recordId, sim(to)).map((e) => e.toId);
+        return Promise.resolve(ids.sort((a, b) => Number(a) - Number(b)));
+      },
+      setAssociation(
+        object: ObjectType,
+        recordId: string,
+        to: ObjectType,
+        targetId: string | null,
+      ) {
+        const [from, target] = [sim(object), sim(to)];
+        for (const e of associations.list(from, recordId, target)) {
+          associations.remove(from, recordId, target, e.toId);
+        }
+        if (targetId !== null) {
+          // The descriptor's Primary type where it has one, with the unlabeled type (as HubSpot
+          // holds a primary association), else the unlabeled type alone.
+          const primary = objectDescriptor(object).hubspot?.primaryTypeIds[to];
+          const unlabeled = defaultAssociationType(from, target)?.typeId;
+          const typeIds = [unlabeled, primary].filter((t): t is number => t !== undefined);
+          associations.add(from, recordId, target, targetId, typeIds);
+        }
+        return Promise.resolve();
+      },
+      close: () => simulator.close(),
     };
   },
 };

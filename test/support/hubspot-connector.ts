@@ -9,6 +9,7 @@ import {
   type HubSpotSimulator,
   type HubSpotSimulatorOptions,
 } from '../simulators/hubspot/index.ts';
+import { resolveObjectType } from '../simulators/hubspot/object-types.ts';
 
 /**
  * The hubspot connector opened against a fresh in-process HubSpot simulator on an ephemeral port,
@@ -44,7 +45,8 @@ export async function hubspotUnderTest(
   return {
     sim,
     session,
-    seed: (object, properties) => sim.control.records.create(object, properties).id,
+    seed: (object, properties) =>
+      sim.control.records.create(resolveObjectType(object), properties).id,
     async snapshot(object) {
       const out: SourceRecord[] = [];
       for await (const batch of session.snapshot(object)) out.push(...batch);

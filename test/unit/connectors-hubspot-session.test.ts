@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPropertyCache } from '../../connectors/hubspot/discover.ts';
 import { createHttp } from '../../connectors/hubspot/http.ts';
 import hubspot from '../../connectors/hubspot/index.ts';
+import { resolveObjectType } from '../simulators/hubspot/object-types.ts';
 import { createPacer } from '../../connectors/hubspot/rate-limit.ts';
 import { writeCommands } from '../../connectors/hubspot/write.ts';
 import type { HubSpotPosition } from '../../connectors/hubspot/position.ts';
@@ -51,7 +52,7 @@ function cmd(
 }
 
 const seed = (object: ObjectType, properties: Record<string, string>) =>
-  sim.control.records.create(object, properties).id;
+  sim.control.records.create(resolveObjectType(object), properties).id;
 
 afterEach(async () => {
   await session?.close();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failedLinks, planAssociations } from '../../connectors/hubspot/associations-write.ts';
 import { createOutcomes, updateOutcomes } from '../../connectors/hubspot/batch-results.ts';
 import type { PropertyInfo } from '../../connectors/hubspot/discover.ts';
+import { createMatchKey } from '../../connectors/hubspot/match.ts';
 import { associationSpecs } from '../../connectors/hubspot/objects.ts';
 import { bucketFor } from '../../connectors/hubspot/rate-limit.ts';
 import {
@@ -10,9 +11,7 @@ import {
   changedProperties,
   chunk,
   groupByKey,
-  matchKey,
   mergeUpdates,
-  normalizeDomain,
   prepare,
 } from '../../connectors/hubspot/write-plan.ts';
 import type { SinkCommand } from '../../connectors/sdk/types.ts';
@@ -91,14 +90,15 @@ describe('hubspot write planning', () => {
     expect(chunk([])).toEqual([]);
   });
 
-  it('matches contacts by email and companies by domain, else name', () => {
-    expect(matchKey('contacts', { email: ' Ann@Example.COM ' })).toBe('email:ann@example.com');
-    expect(matchKey('companies', { domain: 'https://www.Acme.io/about', name: 'Acme' })).toBe(
+  it('matches contacts by email and companies by domain, else name (the shared normalisation)', () => {
+    expect(createMatchKey('contacts', { email: ' Ann@Example.COM ' })).toBe(
+      'email:ann@example.com',
+    );
+    expect(createMatchKey('companies', { domain: 'https://www.Acme.io/about', name: 'Acme' })).toBe(
       'domain:acme.io',
     );
-    expect(matchKey('companies', { domain: '', name: ' Acme Inc ' })).toBe('name:acme inc');
-    expect(matchKey('deals', { dealname: 'x' })).toBeUndefined();
-    expect(normalizeDomain('WWW.acme.io')).toBe('acme.io');
+    expect(createMatchKey('companies', { domain: '', name: ' Acme Inc ' })).toBe('name:acme');
+    expect(createMatchKey('deals', { dealname: 'x' })).toBeNull();
   });
 
   it('makes one create per match key in a batch, the others following it', () => {

@@ -1,8 +1,12 @@
 import type { ObjectType } from './types.ts';
 
 /**
- * HubSpot-defined association types between contacts, companies and deals ("Associations v4",
- * section "HubSpot defined association types": Primary and Unlabeled; ids from its type table).
+ * HubSpot-defined association types between the served objects ("Associations v4", section
+ * "HubSpot defined association types": Primary and Unlabeled; ids from its association type id
+ * table: contact/company/deal as before; ticket→contact 16, ticket→company 26 and its Primary
+ * 339; order→contact 507, order→company 509, order→deal 512; invoice→contact 177; each with its
+ * inverse). Products have no direct associations here (HubSpot ties them to deals through line
+ * items, which the simulator does not serve).
  * Types are directional; each has a paired type for the opposite direction.
  */
 export interface AssociationTypeDef {
@@ -26,6 +30,20 @@ const DEFS: AssociationTypeDef[] = [
   { typeId: 5, from: 'deals', to: 'companies', label: 'Primary', inverse: 6, single: true },
   { typeId: 342, from: 'companies', to: 'deals', label: null, inverse: 341, single: false },
   { typeId: 6, from: 'companies', to: 'deals', label: 'Primary', inverse: 5, single: false },
+  { typeId: 16, from: 'tickets', to: 'contacts', label: null, inverse: 15, single: false },
+  { typeId: 15, from: 'contacts', to: 'tickets', label: null, inverse: 16, single: false },
+  { typeId: 26, from: 'tickets', to: 'companies', label: null, inverse: 25, single: false },
+  { typeId: 339, from: 'tickets', to: 'companies', label: 'Primary', inverse: 340, single: true },
+  { typeId: 25, from: 'companies', to: 'tickets', label: null, inverse: 26, single: false },
+  { typeId: 340, from: 'companies', to: 'tickets', label: 'Primary', inverse: 339, single: false },
+  { typeId: 507, from: 'orders', to: 'contacts', label: null, inverse: 508, single: false },
+  { typeId: 508, from: 'contacts', to: 'orders', label: null, inverse: 507, single: false },
+  { typeId: 509, from: 'orders', to: 'companies', label: null, inverse: 510, single: false },
+  { typeId: 510, from: 'companies', to: 'orders', label: null, inverse: 509, single: false },
+  { typeId: 512, from: 'orders', to: 'deals', label: null, inverse: 511, single: false },
+  { typeId: 511, from: 'deals', to: 'orders', label: null, inverse: 512, single: false },
+  { typeId: 177, from: 'invoices', to: 'contacts', label: null, inverse: 178, single: false },
+  { typeId: 178, from: 'contacts', to: 'invoices', label: null, inverse: 177, single: false },
 ];
 
 export const ASSOCIATION_TYPES: readonly AssociationTypeDef[] = DEFS;

@@ -1,6 +1,7 @@
 import { defaultAssociationType } from './association-types.ts';
 import type { SimContext } from './context.ts';
 import { resolveObjectType } from './object-types.ts';
+import { served } from './served-objects.ts';
 import type { ApiRecord } from './record-view.ts';
 import type { ObjectType, StoredRecord } from './types.ts';
 
@@ -32,11 +33,7 @@ export function associationTargets(from: ObjectType, raw: unknown): ObjectType[]
   return out;
 }
 
-const singular: Record<ObjectType, string> = {
-  contacts: 'contact',
-  companies: 'company',
-  deals: 'deal',
-};
+const singular = (type: ObjectType): string => served(type).singular;
 
 export function withAssociations(
   ctx: SimContext,
@@ -49,7 +46,7 @@ export function withAssociations(
   for (const to of targets) {
     const edges = ctx.associations.list(record.objectType, record.id, to);
     if (edges.length === 0) continue;
-    const type = `${singular[record.objectType]}_to_${singular[to]}`;
+    const type = `${singular(record.objectType)}_to_${singular(to)}`;
     const block: Record<string, unknown> = {
       results: edges.slice(0, size).map((e) => ({ id: e.toId, type })),
     };

@@ -1,4 +1,4 @@
-import { DEFAULT_PROPERTIES } from './properties.ts';
+import { served } from './served-objects.ts';
 import type { PropertyRegistry } from './properties.ts';
 import type { ObjectType, StoredRecord } from './types.ts';
 
@@ -32,7 +32,7 @@ export function toApiRecord(
   requested: string[] | undefined,
 ): ApiRecord {
   const type: ObjectType = record.objectType;
-  const names = new Set([...(requested ?? DEFAULT_PROPERTIES[type]), 'hs_object_id', 'createdate']);
+  const names = new Set([...(requested ?? served(type).defaults), 'hs_object_id', 'createdate']);
   names.add(type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
   const properties: Record<string, string | null> = {};
   for (const name of names) {

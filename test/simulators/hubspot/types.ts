@@ -1,8 +1,10 @@
 /** Shapes shared by the HubSpot simulator's modules (internal, not HubSpot's wire format). */
 
-export type ObjectType = 'contacts' | 'companies' | 'deals';
+import type { ObjectType } from './served-objects.ts';
 
-export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'deals'];
+/** The served objects' names, derived from the table in served-objects.ts. */
+export type { ObjectType } from './served-objects.ts';
+export { OBJECT_TYPES } from './served-objects.ts';
 
 /** A record as the simulator keeps it. Property values are strings, as HubSpot returns them. */
 export interface StoredRecord {

@@ -1,6 +1,7 @@
 import type { HubSpotErrorDetail } from './errors.ts';
 import { validationError } from './errors.ts';
 import type { PropertyRegistry } from './properties.ts';
+import { served } from './served-objects.ts';
 import type { ObjectType, PropertyDefinition } from './types.ts';
 
 /**
@@ -21,7 +22,8 @@ export interface PropertyProblem {
     | 'INVALID_DATE'
     | 'INVALID_OPTION'
     | 'INVALID_BOOLEAN'
-    | 'READ_ONLY_VALUE';
+    | 'READ_ONLY_VALUE'
+    | 'REQUIRED_PROPERTY';
   message: string;
 }
 
@@ -178,4 +180,30 @@ export function assertValid(result: ValidatedProperties): Record<string, string 
     throw validationError(problemsMessage(result.problems), problemDetails(result.problems));
   }
   return result.values;
+}
+
+/**
+ * A create's values with the object's create defaults filled in (a ticket without `hs_pipeline`
+ * goes to the default pipeline), or HubSpot's 400 when a property the object requires on create
+ * (served-objects.ts `required`: tickets' `subject` and `hs_pipeline_stage`, invoices'
+ * `hs_currency`) has no value. An update never needs them.
+ */
+export function completeCreate(
+  type: ObjectType,
+  values: Record<string, string | null>,
+): Record<string, string | null> {
+  const { required, createDefaults } = served(type);
+  const problems: PropertyProblem[] = required
+    .filter((name) => values[name] === undefined || values[name] === null)
+    .map((name) => ({
+      name,
+      error: 'REQUIRED_PROPERTY',
+      message: `${name} is required to create a ${served(type).singular}.`,
+    }));
+  assertValid({ values, problems });
+  const out = { ...values };
+  for (const [name, value] of Object.entries(createDefaults)) {
+    if (out[name] === undefined || out[name] === null) out[name] = value;
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import type { ApiRecord } from '../record-view.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
 import { assertUniqueFree, assertUniqueWithinBatch } from '../unique-values.ts';
-import { assertValid, validateProperties } from '../validation.ts';
+import { assertValid, completeCreate, validateProperties } from '../validation.ts';
 import { findRecord } from './objects.ts';
 
 /**
@@ -65,8 +65,9 @@ function createOne(
   type: ObjectType,
   input: Record<string, unknown>,
 ): { values: Record<string, string | null>; pending: PendingAssociation[] } {
-  const values = assertValid(
-    validateProperties(ctx.properties, type, input.properties ?? {}, ctx.options),
+  const values = completeCreate(
+    type,
+    assertValid(validateProperties(ctx.properties, type, input.properties ?? {}, ctx.options)),
   );
   const pending = parseCreateAssociations(ctx, type, input.associations);
   ctx.records.assertEmailFree(type, values.email);

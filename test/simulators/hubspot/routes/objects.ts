@@ -7,7 +7,7 @@ import { resolveObjectType } from '../object-types.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
 import { assertUniqueFree } from '../unique-values.ts';
-import { assertValid, validateProperties } from '../validation.ts';
+import { assertValid, completeCreate, validateProperties } from '../validation.ts';
 
 /**
  * Basic CRM object endpoints (CRM objects reference, e.g. "Contacts" guide):
@@ -108,8 +108,9 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
     async (request, reply) => {
       const type = resolveObjectType(request.params.objectType);
       const body = request.body ?? {};
-      const values = assertValid(
-        validateProperties(ctx.properties, type, body.properties ?? {}, ctx.options),
+      const values = completeCreate(
+        type,
+        assertValid(validateProperties(ctx.properties, type, body.properties ?? {}, ctx.options)),
       );
       const pending = parseCreateAssociations(ctx, type, body.associations);
       assertUniqueFree(ctx, type, values);

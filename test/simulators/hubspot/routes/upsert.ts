@@ -8,7 +8,7 @@ import type { ApiRecord } from '../record-view.ts';
 import { toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
 import { assertUniqueFree, assertUniqueWithinBatch } from '../unique-values.ts';
-import { assertValid, validateProperties } from '../validation.ts';
+import { assertValid, completeCreate, validateProperties } from '../validation.ts';
 
 /**
  * `POST /crm/v3/objects/{type}/batch/upsert` ("Create or update a batch of ... by unique property
@@ -79,8 +79,11 @@ function plan(ctx: SimContext, type: ObjectType, input: Record<string, unknown>)
     validateProperties(ctx.properties, type, input.properties ?? {}, ctx.options),
   );
   const existing = ctx.records.findByProperty(type, idProperty, id);
-  // A new record holds the key it was upserted by.
-  if (!existing) values[idProperty] = values[idProperty] ?? id;
+  // A new record holds the key it was upserted by, and what a create needs.
+  if (!existing) {
+    values[idProperty] = values[idProperty] ?? id;
+    Object.assign(values, completeCreate(type, values));
+  }
   ctx.records.assertEmailFree(type, values.email, existing?.id);
   assertUniqueFree(ctx, type, values, existing?.id);
   return { input, existing, values };
