@@ -27,12 +27,19 @@ export async function ensureTopics(
       configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
     }));
     try {
-      await admin.createTopics({ topics, waitForLeaders: true });
+      // kafkajs's own wait for leaders (`waitForLeaders`) lets a metadata answer of "unknown
+      // topic" for a topic just created (a loaded broker) escape as an uncaught exception that
+      // ended the process; the leaders are awaited below instead.
+      await admin.createTopics({ topics, waitForLeaders: false });
     } catch (err) {
       // Another instance may have created some of them meanwhile: only re-throw if still missing.
       const now = new Set(await retryKafka(() => admin.listTopics(), 20));
       if (missing.some((s) => !now.has(s.topic))) throw err;
     }
+    await waitForLeaders(
+      admin,
+      missing.map((s) => s.topic),
+    );
   }
   const present = specs.filter((s) => existing.has(s.topic));
   const mismatched: string[] = [];
@@ -47,4 +54,17 @@ export async function ensureTopics(
     }
   }
   return { created: missing.map((s) => s.topic), mismatched };
+}
+
+/** Polls the topics' metadata until every partition has a leader (about 30 s at most). */
+async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const meta = await retryKafka(() => admin.fetchTopicMetadata({ topics: [...topics] }), 20);
+    const led = meta.topics.every(
+      (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+    );
+    if (led && meta.topics.length === topics.length) return;
+    if (attempt >= 150) throw new Error(`no leaders for topics ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
