@@ -19,6 +19,8 @@ export interface HubSpotUnderTest {
   readonly sim: HubSpotSimulator;
   readonly session: ConnectorSession<HubSpotPosition>;
   seed(object: ObjectType, properties: Record<string, string>): string;
+  /** Another session with the same config: fresh process memory, as after a restart. */
+  reopen(): Promise<ConnectorSession<HubSpotPosition>>;
   snapshot(object: ObjectType): Promise<SourceRecord[]>;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function hubspotUnderTest(
     ...config,
   });
   const session = await hubspot.open(valid, { logger, connectionId: `under-test-${n}` });
+  const others: ConnectorSession<HubSpotPosition>[] = [];
   return {
     sim,
     session,
@@ -52,7 +55,13 @@ export async function hubspotUnderTest(
       for await (const batch of session.snapshot(object)) out.push(...batch);
       return out;
     },
+    async reopen() {
+      const other = await hubspot.open(valid, { logger, connectionId: `under-test-${n}-again` });
+      others.push(other);
+      return other;
+    },
     async close() {
+      for (const other of others) await other.close();
       await session.close();
       await sim.close();
     },
