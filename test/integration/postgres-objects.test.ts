@@ -228,6 +228,22 @@ describe('postgres connector: every object type', () => {
   });
 });
 
+describe('postgres check: match indexes', () => {
+  it('names an index per equality prefilter, and none once they exist', async () => {
+    const first = await session.check();
+    expect(first.ok).toBe(true);
+    const tips = (first.message ?? '').split('creates match faster with: ')[1]?.split('; ') ?? [];
+    expect(tips.some((t) => t.includes(`"${label}"."contacts"`) && t.includes('"email"'))).toBe(
+      true,
+    );
+    expect(tips.some((t) => t.includes(`"${label}"."products"`) && t.includes('"sku"'))).toBe(true);
+    for (const tip of tips) await admin.query(tip);
+    const second = await session.check();
+    expect(second).toMatchObject({ ok: true });
+    expect(second.message).not.toContain('creates match faster');
+  });
+});
+
 describe('postgres match prefilters', () => {
   /** Whether PostgreSQL's prefilter of `normalize` lets `raw` through for its own key. */
   async function passes(normalize: NormalizerName, raw: string): Promise<boolean> {
