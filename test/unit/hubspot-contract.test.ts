@@ -24,6 +24,7 @@ import { command, hubspotUnderTest, type HubSpotUnderTest } from '../support/hub
 const logger = createLogger('test', 'silent');
 let hub: HubSpotUnderTest;
 let exchanges: readonly Exchange[] = [];
+const objects = ['contacts', 'companies', 'deals', 'products', 'tickets', 'orders', 'invoices'];
 
 async function drive(): Promise<void> {
   const { session, sim } = hub;
@@ -35,7 +36,7 @@ async function drive(): Promise<void> {
   );
   expect(await refused.check()).toMatchObject({ ok: false, category: 'auth' });
   await refused.close();
-  expect(await session.discover()).toHaveLength(3);
+  expect(await session.discover()).toHaveLength(objects.length);
 
   // Data with more associations than a page holds (pages of two here).
   const companies = ['acme.io', 'globex.io', 'initech.io'].map(
@@ -105,6 +106,40 @@ async function drive(): Promise<void> {
     command('deals', 'k1', { dealname: 'New deal', 'assoc:contacts': `${p0},${p2}` }),
   ]);
   expect(replayed[0]).toMatchObject({ ok: true, replayed: true });
+
+  // Products (matched by SKU), tickets, orders and invoices (keyed by command id).
+  records.create('products', { name: 'Tent', hs_sku: 'AB-1' });
+  records.create('tickets', { subject: 'Old', hs_pipeline_stage: '1' });
+  const madeProducts = await session.write('products', [
+    command('products', 'pr1', { sku: 'ab-1', name: 'Tent XL' }),
+    command('products', 'pr2', { sku: 'CD-2', name: 'Stove' }),
+  ]);
+  expect(madeProducts.map((r) => r.ok)).toEqual([true, true]);
+  const madeTickets = await session.write('tickets', [
+    command('tickets', 't1', {
+      subject: 'Broken',
+      status: '1',
+      'assoc:contacts': p0,
+      'assoc:companies': acme,
+    }),
+  ]);
+  expect(madeTickets.map((r) => r.ok)).toEqual([true]);
+  const madeOrders = await session.write('orders', [
+    command('orders', 'o1', {
+      name: 'Camping',
+      'assoc:contacts': p0,
+      'assoc:companies': acme,
+      'assoc:deals': deal,
+    }),
+  ]);
+  expect(madeOrders.map((r) => r.ok)).toEqual([true]);
+  const madeInvoices = await session.write('invoices', [
+    command('invoices', 'i1', { number: 'INV-1', currency: 'EUR', 'assoc:contacts': p2 }),
+  ]);
+  expect(madeInvoices.map((r) => r.ok)).toEqual([true]);
+  for (const object of ['products', 'tickets', 'orders', 'invoices']) {
+    expect((await hub.snapshot(object)).length).toBeGreaterThan(0);
+  }
 }
 
 beforeAll(async () => {
@@ -117,7 +152,7 @@ beforeAll(async () => {
       shuffleBatchResults: true,
       burstWindowMs: 1000,
     },
-    { objects: ['contacts', 'companies', 'deals'] },
+    { objects },
   );
   await drive();
   exchanges = hub.sim.control.exchanges();

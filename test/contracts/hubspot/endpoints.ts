@@ -49,7 +49,11 @@ export interface Endpoint {
   readonly extra?: (body: unknown) => string[];
 }
 
-const object = '(contacts|companies|deals)';
+/**
+ * The CRM objects whose endpoints the connector calls, by the `{objectType}` HubSpot documents for
+ * each ("Understanding the CRM": contacts, companies, deals, products, tickets, orders, invoices).
+ */
+const object = '(contacts|companies|deals|products|tickets|orders|invoices)';
 
 function filterCount(body: unknown): string[] {
   const groups = (body as { filterGroups?: { filters?: unknown[] }[] } | undefined)?.filterGroups;
