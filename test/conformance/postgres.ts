@@ -75,6 +75,21 @@ function slotNameFor(label: string): string {
   return `${name.slice(0, 54)}_${createHash('sha1').update(label).digest('hex').slice(0, 8)}`;
 }
 
+/**
+ * A row with its `assoc:<to>` pseudo-fields (a target id, comma-joined ids, or null) as the
+ * foreign-key column's value (the first id), as the object fixtures of test/support take them.
+ */
+function withColumns(object: ObjectType, row: Fields): Fields {
+  const out: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (!name.startsWith('assoc:')) out[name] = value;
+    else if (columnsOf(object).includes(fkColumn(name.slice('assoc:'.length)))) {
+      out[fkColumn(name.slice('assoc:'.length))] = value?.split(',')[0]?.trim() || null;
+    }
+  }
+  return out;
+}
+
 function tableOf(object: ObjectType): string {
   if (!isObjectType(object)) throw new Error(`the postgres fixture has no ${object} table`);
   return quote(object);
@@ -119,7 +134,8 @@ const fixture: ConformanceFixture = {
       async insert(object, rows) {
         const table = tableOf(object);
         const ids: string[] = [];
-        for (const row of rows) {
+        for (const given of rows) {
+          const row = withColumns(object, given);
           const names = Object.keys(row).filter((n) => columnsOf(object).includes(n));
           const { rows: out } = await admin.query<{ id: string }>(
             `INSERT INTO ${s}.${table} (${names.map(quote).join(', ')})
@@ -130,8 +146,9 @@ const fixture: ConformanceFixture = {
         }
         return ids;
       },
-      async update(object, recordId, fields: Fields) {
+      async update(object, recordId, given: Fields) {
         const table = tableOf(object);
+        const fields = withColumns(object, given);
         const names = Object.keys(fields).filter((n) => columnsOf(object).includes(n));
         await admin.query(
           `UPDATE ${s}.${table} SET ${names.map((n, i) => `${quote(n)} = $${i + 2}`).join(', ')}

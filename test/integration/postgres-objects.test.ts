@@ -128,7 +128,9 @@ describe('postgres connector: every object type', () => {
       { object: 'deals', recordId: deal, primary: true },
     ]);
 
-    const [streamed = ''] = await system.insert('orders', [{ name: 'O-2', contact_id: contact }]);
+    const [streamed = ''] = await system.insert('orders', [
+      { name: 'O-2', 'assoc:contacts': contact },
+    ]);
     await system.update('products', product, { price: '11.00' });
     const second = await readUntil(first.last, (seen) =>
       [streamed, product].every((id) => seen.some((r) => r.recordId === id)),
