@@ -40,6 +40,8 @@ describe('a new object type is one descriptor file', () => {
       ['grep', '-il', 'subscriptions', '--', 'services', 'connectors', 'bin', 'schemas'],
       { cwd: repo, encoding: 'utf8' },
     );
+    // git grep exits 1 when nothing matches (128 on an error, which must not pass silently).
+    expect(grep.status).toBe(1);
     expect(grep.stdout.trim()).toBe('');
   });
 
