@@ -12,6 +12,7 @@ import {
   existingSql,
   insertSql,
   lookupCommandsSql,
+  matchCollation,
   matchSql,
   recordCommandsSql,
   updateParams,
@@ -87,7 +88,9 @@ export async function findMatches(tx: WriteTx, keys: readonly MatchKey[]) {
   }
   for (const { first, values } of byRule.values()) {
     const { rule, column } = first;
-    const { sql, params } = matchSql(tx.database, tx.model, rule, column, [...values.values()]);
+    const wanted = [...values.values()];
+    const collation = matchCollation(tx.server);
+    const { sql, params } = matchSql(tx.database, tx.model, rule, column, wanted, collation);
     for (const r of await rows<{ id: unknown; v: unknown }>(tx, sql, params)) {
       const key = storedMatchKey(rule, toFieldValue(r.v, column));
       if (key !== null && values.has(key) && !found.has(key)) found.set(key, idOf(tx, r.id));

@@ -1,4 +1,5 @@
 import type { MatchRule } from '../../services/objects/index.ts';
+import type { ServerInfo } from './pool.ts';
 import { ident, marks, tableRef } from './sql.ts';
 import type { Column, TableModel } from './table-model.ts';
 
@@ -62,11 +63,25 @@ export function recordCommandsSql(database: string, n: number): string {
 const space = "'[[:space:]]+'";
 
 /**
+ * The collation the match prefilters compare in: case- and accent-insensitive, of the newest
+ * Unicode version the server knows (MariaDB 10.10+: UCA 14; MySQL 8: UCA 9; else UCA 5.2), so
+ * that it equates as many of the case pairs JavaScript's `toLowerCase` knows as it can.
+ */
+export function matchCollation(server: Pick<ServerInfo, 'flavor' | 'version'>): string {
+  const [major = 0, minor = 0] = (/^(\d+)\.(\d+)/.exec(server.version) ?? []).slice(1).map(Number);
+  if (server.flavor === 'mariadb' && (major > 10 || (major === 10 && minor >= 10))) {
+    return 'utf8mb4_uca1400_ai_ci';
+  }
+  if (server.flavor === 'mysql' && major >= 8) return 'utf8mb4_0900_ai_ci';
+  return 'utf8mb4_unicode_520_ci';
+}
+
+/**
  * An expression compared as text without case or accents, whatever the column's character set
  * and collation: the prefilters below find a superset of the matching rows with it.
  */
-function folded(expr: string): string {
-  return `CONVERT(${expr} USING utf8mb4) COLLATE utf8mb4_unicode_ci`;
+function folded(expr: string, collation: string): string {
+  return `CONVERT(${expr} USING utf8mb4) COLLATE ${collation}`;
 }
 
 /** `value` as a LIKE pattern that finds it anywhere (`!` escapes). */
@@ -89,20 +104,22 @@ export function containsPattern(value: string): string {
  *   `societegenerale`); accents are ignored by the comparison's collation, and legal suffixes
  *   are left to the confirmation.
  *
- * Every comparison is case- and accent-insensitive (`folded`), which only widens the superset.
+ * Every comparison is case- and accent-insensitive (`folded`, in `collation`: `matchCollation`),
+ * which only widens the superset.
  */
 export function matchPrefilter(
   rule: Pick<MatchRule, 'normalize'>,
   column: Column,
   values: readonly string[],
+  collation: string,
 ): { readonly where: string; readonly params: string[] } {
   const c = ident(column.name);
   const anyOf = (expr: string) => ({
-    where: `${folded(expr)} IN (${marks(values.length)})`,
+    where: `${folded(expr, collation)} IN (${marks(values.length)})`,
     params: [...values],
   });
   const containsAny = (expr: string, patterns: string[]) => ({
-    where: `(${patterns.map(() => `${folded(expr)} LIKE ? ESCAPE '!'`).join(' OR ')})`,
+    where: `(${patterns.map(() => `${folded(expr, collation)} LIKE ? ESCAPE '!'`).join(' OR ')})`,
     params: patterns,
   });
   switch (rule.normalize) {
@@ -130,9 +147,10 @@ export function matchSql(
   rule: Pick<MatchRule, 'normalize'>,
   column: Column,
   values: readonly string[],
+  collation: string,
 ): { readonly sql: string; readonly params: string[] } {
   const pk = ident(model.pk.name);
-  const { where, params } = matchPrefilter(rule, column, values);
+  const { where, params } = matchPrefilter(rule, column, values, collation);
   const sql = `SELECT ${pk} AS id, ${ident(column.name)} AS v FROM ${tableRef(database, model.table)} WHERE ${where} ORDER BY ${pk}`;
   return { sql, params };
 }

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createMatchKey, matchKeyOf, storedMatchKey } from '../../connectors/mysql/match.ts';
 import { objectOrder } from '../../connectors/mysql/schema-load.ts';
 import { buildTableModel, columnOf, type ColumnRow } from '../../connectors/mysql/table-model.ts';
-import { containsPattern, matchPrefilter, matchSql } from '../../connectors/mysql/write-sql.ts';
+import {
+  containsPattern,
+  matchCollation,
+  matchPrefilter,
+  matchSql,
+} from '../../connectors/mysql/write-sql.ts';
 import {
   matchKeys,
   objectDescriptor,
@@ -79,7 +84,8 @@ describe('mysql createMatchKey', () => {
 
 describe('mysql match prefilter SQL', () => {
   const column = columnOf(col('v'));
-  const folded = (e: string) => `CONVERT(${e} USING utf8mb4) COLLATE utf8mb4_unicode_ci`;
+  const folded = (e: string) => `CONVERT(${e} USING utf8mb4) COLLATE utf8mb4_uca1400_ai_ci`;
+  const coll = 'utf8mb4_uca1400_ai_ci';
 
   it.each([
     ['email', `${folded("LOWER(REGEXP_REPLACE(`v`, '[[:space:]]+', ''))")} IN (?, ?)`],
@@ -89,15 +95,28 @@ describe('mysql match prefilter SQL', () => {
       `(${folded('LOWER(`v`)')} LIKE ? ESCAPE '!' OR ${folded('LOWER(`v`)')} LIKE ? ESCAPE '!')`,
     ],
   ] as const)('%s', (normalize, where) => {
-    expect(matchPrefilter({ normalize }, column, ['a b', 'c']).where).toBe(where);
+    expect(matchPrefilter({ normalize }, column, ['a b', 'c'], coll).where).toBe(where);
   });
 
   it('looks for a company name as its words run together, anywhere among letters and digits', () => {
-    const { where, params } = matchPrefilter({ normalize: 'company-name' }, column, [
-      'societe generale',
-    ]);
+    const { where, params } = matchPrefilter(
+      { normalize: 'company-name' },
+      column,
+      ['societe generale'],
+      coll,
+    );
     expect(where).toContain("REGEXP_REPLACE(REPLACE(`v`, '&', 'and'), '[^[:alnum:]]+', '')");
     expect(params).toEqual(['%societegenerale%']);
+  });
+
+  it.each([
+    ['mariadb', '10.11.19-MariaDB-0+deb12u1-log', 'utf8mb4_uca1400_ai_ci'],
+    ['mariadb', '11.4.2-MariaDB', 'utf8mb4_uca1400_ai_ci'],
+    ['mariadb', '10.6.18-MariaDB', 'utf8mb4_unicode_520_ci'],
+    ['mysql', '8.0.36', 'utf8mb4_0900_ai_ci'],
+    ['mysql', '5.7.44-log', 'utf8mb4_unicode_520_ci'],
+  ] as const)('compares on %s %s in %s', (flavor, version, collation) => {
+    expect(matchCollation({ flavor, version })).toBe(collation);
   });
 
   it('escapes LIKE wildcards in a value', () => {
@@ -112,7 +131,7 @@ describe('mysql match prefilter SQL', () => {
 
   it('selects the id and the raw value, lowest id first', () => {
     const rule = { normalize: 'text' } as const;
-    expect(matchSql('db', products, rule, column, ['x']).sql).toMatch(
+    expect(matchSql('db', products, rule, column, ['x'], coll).sql).toMatch(
       /^SELECT `id` AS id, `v` AS v FROM `db`.`catalog` WHERE .* ORDER BY `id`$/,
     );
   });

@@ -26,8 +26,13 @@ describe('mysql config spec', () => {
   it('rejects unknown properties, unknown objects and objects without a table', () => {
     expect(() => validateConfig(spec, { ...minimal, schema: 'x' })).toThrow(/config/i);
     expect(() =>
-      validateConfig(spec, { ...minimal, objects: { tickets: { table: 't' } } }),
+      validateConfig(spec, { ...minimal, objects: { widgets: { table: 't' } } }),
     ).toThrow();
+    // Every object type of the descriptors is one (tickets, orders, …), with its FK keys.
+    const orders = { table: 'o', fields: { contactId: 'c', companyId: 'co', dealId: 'd' } };
+    expect(() =>
+      validateConfig(spec, { ...minimal, objects: { tickets: { table: 't' }, orders } }),
+    ).not.toThrow();
     expect(() => validateConfig(spec, { ...minimal, objects: { contacts: {} } })).toThrow();
   });
 
