@@ -1,8 +1,9 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import { classification } from '../sdk/errors.ts';
-import type { SinkCommand, WriteResult } from '../sdk/types.ts';
+import type { ErrorClassification, SinkCommand, WriteResult } from '../sdk/types.ts';
 import { writeAssociations } from './associations-write.ts';
 import type { UpdateOutcome } from './batch-results.ts';
+import { fieldName } from './names.ts';
 import { archiveMany, readRecords, updateMany } from './write-batch.ts';
 import { writeCreates } from './write-create.ts';
 import { conditionalRead, type GuardPlan, guardItems } from './write-guard.ts';
@@ -43,7 +44,12 @@ export async function writeCommands(
       written.set(p.index, recordId);
     },
     fail(p, error, message) {
-      results[p.index] = { commandId: p.command.commandId, ok: false, error, message };
+      results[p.index] = {
+        commandId: p.command.commandId,
+        ok: false,
+        error: withFieldName(object, error),
+        message,
+      };
       written.delete(p.index);
     },
     result: (index) => results[index],
@@ -111,6 +117,23 @@ export async function writeCommands(
     }
   }
   return results;
+}
+
+/**
+ * A failure naming a HubSpot property (HubSpot's error context: `hs_pipeline_stage`) names the
+ * command's field instead (`status`, names.ts), which is what the engine and the UI know.
+ */
+export function withFieldName(object: ObjectType, error: ErrorClassification): ErrorClassification {
+  const field = error.field;
+  if (field === undefined || field.startsWith('assoc:')) return error;
+  const name = fieldName(object, field);
+  return name === field
+    ? error
+    : {
+        ...error,
+        field: name,
+        hint: classification(error.class, error.category, { field: name }).hint,
+      };
 }
 
 /**

@@ -14,6 +14,8 @@ import { fieldsOf } from '../../connectors/hubspot/records.ts';
 import { spec } from '../../connectors/hubspot/spec.ts';
 import { prefilterValues } from '../../connectors/hubspot/write-match.ts';
 import { prepare } from '../../connectors/hubspot/write-plan.ts';
+import { withFieldName } from '../../connectors/hubspot/write.ts';
+import { classification } from '../../connectors/sdk/errors.ts';
 import { validateConfig } from '../../connectors/sdk/spec.ts';
 import type { SinkCommand } from '../../connectors/sdk/types.ts';
 import type { Fields } from '../../services/engine/types.ts';
@@ -45,10 +47,11 @@ describe('hubspot objects from the descriptors', () => {
     expect(expected).toEqual(
       expect.arrayContaining(['products', 'tickets', 'orders', 'invoices', 'contacts']),
     );
-    const objects = spec.properties?.objects as { items: { enum: string[] }; default: string[] };
+    const specProperties = spec.properties as Record<string, unknown>;
+    const objects = specProperties.objects as { items: { enum: string[] }; default: string[] };
     expect(objects.items.enum).toEqual(expected);
     expect(objects.default).toEqual(['contacts', 'companies', 'deals']);
-    const perObject = spec.properties?.properties as { properties: Record<string, unknown> };
+    const perObject = specProperties.properties as { properties: Record<string, unknown> };
     expect(Object.keys(perObject.properties)).toEqual(expected);
     const config = validateConfig<{ objects: string[] }>(spec, {
       token: 't',
@@ -159,6 +162,20 @@ describe('hubspot objects from the descriptors', () => {
     ]);
     expect(associationSpecs('invoices')).toEqual([{ to: 'contacts', primaryTypeId: null }]);
     expect(associationSpecs('products')).toEqual([]);
+  });
+});
+
+describe('hubspot write failures', () => {
+  it('name the command’s field, not HubSpot’s property', () => {
+    const refused = classification('config', 'invalid-value', { field: 'hs_pipeline_stage' });
+    expect(withFieldName('tickets', refused)).toMatchObject({ field: 'status' });
+    expect(withFieldName('tickets', refused).hint).toBe(
+      classification('config', 'invalid-value', { field: 'status' }).hint,
+    );
+    const plain = classification('config', 'invalid-value', { field: 'subject' });
+    expect(withFieldName('tickets', plain)).toBe(plain);
+    const assoc = classification('config', 'invalid-value', { field: 'assoc:companies' });
+    expect(withFieldName('tickets', assoc)).toBe(assoc);
   });
 });
 

@@ -187,12 +187,17 @@ describe('hubspot connector: tickets, orders, invoices', () => {
     ).toEqual([other]);
   });
 
-  it('reports a ticket create HubSpot refuses (no status) as a failed record, not a crash', async () => {
+  it('reports a ticket HubSpot refuses as a failed record naming the field, not a crash', async () => {
     const u = await start();
     const [result] = await u.session.write('tickets', [
       command('tickets', 't-bad', { subject: 'No stage' }),
     ]);
     expect(result).toMatchObject({ ok: false, error: { class: 'config' } });
+    const id = u.seed('tickets', { subject: 'Broken', hs_pipeline_stage: '1' });
+    const [bad] = await u.session.write('tickets', [
+      command('tickets', 't-stage', { status: 'nope' }, { mode: 'update', recordId: id }),
+    ]);
+    expect(bad).toMatchObject({ ok: false, error: { category: 'invalid-value', field: 'status' } });
   });
 
   it('streams changes of the new objects under canonical names', async () => {
