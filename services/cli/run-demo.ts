@@ -1,12 +1,14 @@
+import { sharedSku } from '../demo/commerce.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { setUpDemo } from '../demo/setup.ts';
 import { CliError } from './cli-error.ts';
 import type { RoleContext } from './role.ts';
 
 /**
- * `tandem demo`: seeds the demo databases (PostgreSQL "crm", MariaDB "billing") and, through the
- * API of a running `tandem all`, connects them, creates and starts a companies and a contacts
- * sync, shows the initial sync's progress, and prints where the health UI answers.
+ * `tandem demo`: seeds the demo databases (PostgreSQL "crm", MariaDB "billing": contacts,
+ * companies, deals, products and orders) and, through the API of a running `tandem all`,
+ * connects them, creates and starts a sync of each of those objects (demo/setup.ts), shows the
+ * initial sync's progress, and prints where the health UI answers.
  */
 export async function runDemo({ config }: RoleContext): Promise<number> {
   if (!config) throw new CliError('demo: no configuration');
@@ -39,12 +41,18 @@ export async function runDemo({ config }: RoleContext): Promise<number> {
   out('');
   out(`Tandem is running. Health UI: ${apiUrl}/#token=${token}`);
   out(`API token: ${token}   (API docs: ${apiUrl}/docs)`);
-  out('Edit a contact in either database and watch it arrive in the other, e.g.:');
+  out('Edit a record in either database and watch it arrive in the other, e.g.:');
   out(
     `  psql -h ${pg.hostname} -U postgres crm -c "UPDATE contacts SET first_name='Edited' WHERE email_address='person1@demo-1.example'"`,
   );
   out(
     `  mysql -h ${my.hostname} -u root billing -e "SELECT firstname FROM customers WHERE lower(trim(email))='person1@demo-1.example'"`,
+  );
+  out(
+    `  psql -h ${pg.hostname} -U postgres crm -c "UPDATE products SET price=11.50 WHERE sku='${sharedSku}'"`,
+  );
+  out(
+    `  mysql -h ${my.hostname} -u root billing -e "SELECT title, sku, unit_price FROM articles"   (its SKU is '${sharedSku.toLowerCase()}' there: matched by SKU, case and spacing ignored)`,
   );
   return 0;
 }

@@ -1,19 +1,28 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import type { CommerceSize } from './commerce.ts';
+import {
+  createMariaDbCommerce,
+  createPostgresCommerce,
+  seedMariaDbCommerce,
+  seedPostgresCommerce,
+} from './seed-commerce.ts';
 
 /**
  * The demo's two systems: a PostgreSQL "crm" database and a MariaDB "billing" database, each
  * with ~10k contacts and ~1k companies. Half of each side's people and companies are also on
  * the other side — with other first names and phones (conflicts), emails in other case and
  * spacing, companies matched by domain or by name only — plus in-system duplicates and
- * contacts without an email. Seeding is skipped when a database already holds the demo.
+ * contacts without an email. Each side also holds products (one of them in both, its SKU in
+ * other case and spacing), deals and orders carrying their contact, company and deal
+ * (seed-commerce.ts). A table that already holds rows is not seeded again.
  */
-export interface DemoSize {
+export interface DemoSize extends CommerceSize {
   readonly contacts: number;
   readonly companies: number;
 }
 
-export const demoSize: DemoSize = { contacts: 10_000, companies: 1_000 };
+export const demoSize: DemoSize = { contacts: 10_000, companies: 1_000, deals: 200, orders: 500 };
 
 const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
 const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen'];
@@ -66,16 +75,25 @@ function company(j: number, side: 'crm' | 'billing') {
 export interface DemoDatabases {
   readonly postgresUrl: string;
   readonly mysqlUrl: string;
+  /** The database names: `crm` and `billing` unless given (tests seed names of their own). */
+  readonly crm?: string;
+  readonly billing?: string;
 }
 
-async function seedPostgres(url: string, size: DemoSize): Promise<boolean> {
+/** A database name the seed may put in SQL unquoted. */
+function databaseName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/u.test(name)) throw new Error(`demo: bad database name ${name}`);
+  return name;
+}
+
+async function seedPostgres(url: string, size: DemoSize, name: string): Promise<boolean> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'crm'");
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE crm');
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${databaseName(name)}`);
   await admin.end();
   const target = new URL(url);
-  target.pathname = '/crm';
+  target.pathname = `/${name}`;
   const db = new pg.Client({ connectionString: target.toString() });
   await db.connect();
   try {
@@ -87,40 +105,46 @@ async function seedPostgres(url: string, size: DemoSize): Promise<boolean> {
     await db.query(
       'CREATE INDEX IF NOT EXISTS contacts_email ON contacts (lower(btrim(email_address)))',
     );
+    await createPostgresCommerce(db);
     const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM contacts');
-    if (Number(rows[0]?.n ?? 0) > 0) return false;
-    const companies = Array.from({ length: size.companies }, (_, j) => company(j, 'crm'));
-    const ids = await db.query<{ id: string }>(
-      `INSERT INTO companies (name, domain, phone, city)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) RETURNING id::text`,
-      [
-        companies.map((c) => c.name),
-        companies.map((c) => c.domain),
-        companies.map((c) => c.phone),
-        companies.map((c) => c.city),
-      ],
-    );
-    const companyIds = ids.rows.map((r) => r.id);
-    const people = Array.from({ length: size.contacts }, (_, i) => person(i, 'crm', size));
-    await db.query(
-      `INSERT INTO contacts (email_address, first_name, last_name, phone, city, company_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
-      [
-        people.map((p) => p.email),
-        people.map((p) => p.first),
-        people.map((p) => p.last),
-        people.map((p) => p.phone),
-        people.map((_, i) => pick(cities, i)),
-        people.map((p) => (p.company === null ? null : (companyIds[p.company] ?? null))),
-      ],
-    );
-    return true;
+    const people = Number(rows[0]?.n ?? 0) === 0 && (await seedPostgresPeople(db, size));
+    const commerce = await seedPostgresCommerce(db, size);
+    return people || commerce;
   } finally {
     await db.end();
   }
 }
 
-async function seedMariaDb(url: string, size: DemoSize): Promise<boolean> {
+async function seedPostgresPeople(db: pg.Client, size: DemoSize): Promise<boolean> {
+  const companies = Array.from({ length: size.companies }, (_, j) => company(j, 'crm'));
+  const ids = await db.query<{ id: string }>(
+    `INSERT INTO companies (name, domain, phone, city)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) RETURNING id::text`,
+    [
+      companies.map((c) => c.name),
+      companies.map((c) => c.domain),
+      companies.map((c) => c.phone),
+      companies.map((c) => c.city),
+    ],
+  );
+  const companyIds = ids.rows.map((r) => r.id);
+  const people = Array.from({ length: size.contacts }, (_, i) => person(i, 'crm', size));
+  await db.query(
+    `INSERT INTO contacts (email_address, first_name, last_name, phone, city, company_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
+    [
+      people.map((p) => p.email),
+      people.map((p) => p.first),
+      people.map((p) => p.last),
+      people.map((p) => p.phone),
+      people.map((_, i) => pick(cities, i)),
+      people.map((p) => (p.company === null ? null : (companyIds[p.company] ?? null))),
+    ],
+  );
+  return true;
+}
+
+async function seedMariaDb(url: string, size: DemoSize, name: string): Promise<boolean> {
   const parsed = new URL(url);
   const conn = await mysql.createConnection({
     host: parsed.hostname,
@@ -129,8 +153,8 @@ async function seedMariaDb(url: string, size: DemoSize): Promise<boolean> {
     password: decodeURIComponent(parsed.password),
   });
   try {
-    await conn.query('CREATE DATABASE IF NOT EXISTS billing');
-    await conn.query('USE billing');
+    await conn.query(`CREATE DATABASE IF NOT EXISTS ${databaseName(name)}`);
+    await conn.query(`USE ${databaseName(name)}`);
     await conn.query(`CREATE TABLE IF NOT EXISTS companies (
       id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(255) NOT NULL, website varchar(255),
       phone varchar(64), city varchar(128))`);
@@ -138,53 +162,60 @@ async function seedMariaDb(url: string, size: DemoSize): Promise<boolean> {
       id bigint AUTO_INCREMENT PRIMARY KEY, email varchar(255), firstname varchar(255),
       lastname varchar(255), phone varchar(64), city varchar(128), company_id bigint NULL,
       KEY customers_email (email))`);
+    await createMariaDbCommerce(conn);
     const [count] = await conn.query('SELECT count(*) AS n FROM customers');
-    if (Number((count as { n: number }[])[0]?.n ?? 0) > 0) return false;
-    const offset = Math.floor(size.companies / 2);
-    const companies = Array.from({ length: size.companies }, (_, k) =>
-      company(k + offset, 'billing'),
-    );
-    await conn.query('INSERT INTO companies (name, website, phone, city) VALUES ?', [
-      companies.map((c) => [c.name, c.domain, c.phone, c.city]),
-    ]);
-    const [rows] = await conn.query('SELECT id FROM companies ORDER BY id');
-    const companyIds = (rows as { id: number }[]).map((r) => r.id);
-    const first = Math.floor(size.contacts / 2);
-    const people = Array.from({ length: size.contacts }, (_, k) =>
-      person(k + first, 'billing', size),
-    );
-    // In-system duplicates: every 200th person is in billing twice.
-    for (let k = 0; k < size.contacts; k += 200)
-      people.push({ ...person(k + first, 'billing', size), first: 'Duplicate' });
-    for (let i = 0; i < people.length; i += 2_000) {
-      await conn.query(
-        'INSERT INTO customers (email, firstname, lastname, phone, city, company_id) VALUES ?',
-        [
-          people
-            .slice(i, i + 2_000)
-            .map((p, k) => [
-              p.email,
-              p.first,
-              p.last,
-              p.phone,
-              pick(cities, i + k + 1),
-              p.company === null || p.company < offset
-                ? null
-                : (companyIds[p.company - offset] ?? null),
-            ]),
-        ],
-      );
-    }
-    return true;
+    const people =
+      Number((count as { n: number }[])[0]?.n ?? 0) === 0 && (await seedMariaDbPeople(conn, size));
+    const commerce = await seedMariaDbCommerce(conn, size);
+    return people || commerce;
   } finally {
     await conn.end();
   }
 }
 
+async function seedMariaDbPeople(conn: mysql.Connection, size: DemoSize): Promise<boolean> {
+  const offset = Math.floor(size.companies / 2);
+  const companies = Array.from({ length: size.companies }, (_, k) =>
+    company(k + offset, 'billing'),
+  );
+  await conn.query('INSERT INTO companies (name, website, phone, city) VALUES ?', [
+    companies.map((c) => [c.name, c.domain, c.phone, c.city]),
+  ]);
+  const [rows] = await conn.query('SELECT id FROM companies ORDER BY id');
+  const companyIds = (rows as { id: number }[]).map((r) => r.id);
+  const first = Math.floor(size.contacts / 2);
+  const people = Array.from({ length: size.contacts }, (_, k) =>
+    person(k + first, 'billing', size),
+  );
+  // In-system duplicates: every 200th person is in billing twice.
+  for (let k = 0; k < size.contacts; k += 200)
+    people.push({ ...person(k + first, 'billing', size), first: 'Duplicate' });
+  for (let i = 0; i < people.length; i += 2_000) {
+    await conn.query(
+      'INSERT INTO customers (email, firstname, lastname, phone, city, company_id) VALUES ?',
+      [
+        people
+          .slice(i, i + 2_000)
+          .map((p, k) => [
+            p.email,
+            p.first,
+            p.last,
+            p.phone,
+            pick(cities, i + k + 1),
+            p.company === null || p.company < offset
+              ? null
+              : (companyIds[p.company - offset] ?? null),
+          ]),
+      ],
+    );
+  }
+  return true;
+}
+
 /** Seeds both databases; true for each that was seeded now (false: it held the demo already). */
 export async function seedDemo(dbs: DemoDatabases, size: DemoSize = demoSize) {
   return {
-    crm: await seedPostgres(dbs.postgresUrl, size),
-    billing: await seedMariaDb(dbs.mysqlUrl, size),
+    crm: await seedPostgres(dbs.postgresUrl, size, dbs.crm ?? 'crm'),
+    billing: await seedMariaDb(dbs.mysqlUrl, size, dbs.billing ?? 'billing'),
   };
 }
