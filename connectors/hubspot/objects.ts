@@ -41,12 +41,14 @@ export interface AssociationSpec {
 export const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED';
 
 /**
- * HubSpot-defined association types ("Associations v4", sections "HubSpot defined association
- * types" and the association type id table, https://developers.hubspot.com/docs/api/crm/associations):
- * contact→company Primary is 1, deal→company Primary is 5, both `HUBSPOT_DEFINED`; deal→contact
- * has no primary label. The primary flag is read only from these ids and that category in v4
- * answers (`associationTypes: [{category, typeId, label}]`), never from the `type` names of the
- * v3 list API's inline associations, which HubSpot does not document.
+ * The associations an object reports and accepts, from its descriptor: every association whose
+ * target HubSpot has, with the descriptor's HubSpot-defined "Primary" type id ("Associations v4",
+ * association type id table, https://developers.hubspot.com/docs/api/crm/associations): contact→
+ * company 1, deal→company 5, ticket→company 339, all `HUBSPOT_DEFINED`; the others (deal→contacts,
+ * ticket→contacts, order→contacts/company/deals, invoice→contacts) have none and are written with
+ * HubSpot's default (unlabeled) type. The primary flag is read only from these ids and that
+ * category in v4 answers (`associationTypes: [{category, typeId, label}]`), never from the `type`
+ * names of the v3 list API's inline associations, which HubSpot does not document.
  */
 export function associationSpecs(object: ObjectType): readonly AssociationSpec[] {
   const d = objectDescriptor(object);
