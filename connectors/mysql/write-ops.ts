@@ -86,10 +86,10 @@ export async function findMatches(tx: WriteTx, keys: readonly MatchKey[]) {
     byRule.set(k.rule.key, entry);
     entry.values.set(k.key, k.value);
   }
+  const collation = matchCollation(tx.server);
   for (const { first, values } of byRule.values()) {
     const { rule, column } = first;
     const wanted = [...values.values()];
-    const collation = matchCollation(tx.server);
     const { sql, params } = matchSql(tx.database, tx.model, rule, column, wanted, collation);
     for (const r of await rows<{ id: unknown; v: unknown }>(tx, sql, params)) {
       const key = storedMatchKey(rule, toFieldValue(r.v, column));

@@ -93,7 +93,7 @@ export function containsPattern(value: string): string {
  * The SQL prefilter of a match rule's normalisation, for n normalised values: the condition on
  * `column` every row whose value normalises to one of them meets, and the parameters. It may
  * let through rows that do not match (the caller confirms each in JS with the same normaliser,
- * `confirmsMatch`); it misses a matching row only where MariaDB/MySQL and JavaScript disagree on
+ * `storedMatchKey`); it misses a matching row only where MariaDB/MySQL and JavaScript disagree on
  * a character (README, "Matching creates"):
  *
  * - `email`: whitespace removed and lowercased, equal to a value;
