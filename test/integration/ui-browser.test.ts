@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectDescriptors } from '../../services/objects/index.ts';
 import { startUiTarget, type UiTarget } from '../support/ui-target.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -181,6 +182,10 @@ describe('health web UI in a real browser', () => {
       const statuses = await column(p, 'status');
       expect(statuses.length).toBe(Math.min(target.expected.failed, 25));
       expect(new Set(statuses)).toEqual(new Set(['failed']));
+      // The object filter lists the API's object types (GET /v1/objects), by label.
+      const options = await p.locator('#rec-object option').allTextContents();
+      expect(options).toEqual(['All objects', ...objectDescriptors().map((d) => d.label)]);
+      expect(new Set(await column(p, 'object'))).toEqual(new Set(['Contacts']));
     },
     STEP_MS,
   );

@@ -81,6 +81,7 @@ export function createApi(getToken, base = '/v1') {
 
   return {
     connections: async () => listOf(await call('GET', '/connections'), 'connections'),
+    objects: async () => listOf(await call('GET', '/objects'), 'objects'),
     syncs: async () => listOf(await call('GET', '/syncs'), 'syncs'),
     sync: (id) => call('GET', sync(id)),
     health: (id) => call('GET', `${sync(id)}/health`),

@@ -1,6 +1,7 @@
 /* global document, location, window, setTimeout, clearTimeout */
 import { createApi } from './api.js';
 import { fill, setText } from './dom.js';
+import { objectCatalog } from './objects.js';
 import { clearToken, loadToken, saveToken, takeTokenFromFragment } from './token.js';
 import { connectionsView } from './views/connections.js';
 import { syncView } from './views/sync-view.js';
@@ -53,7 +54,7 @@ function report(err, box) {
   else box.show(err);
 }
 
-const ctx = { api, announce, report, refreshNow };
+const ctx = { api, objects: objectCatalog(api), announce, report, refreshNow };
 
 function route(hash) {
   const sync = /^#\/syncs\/(.+)$/.exec(hash);

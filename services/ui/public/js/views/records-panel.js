@@ -1,8 +1,8 @@
 /* global document, FormData, setTimeout */
 import { badge, errorBox, h, setText, syncRows } from '../dom.js';
 import { formatTime, localInputToIso } from '../format.js';
+import { objectLabel, recordLabel } from '../objects.js';
 
-const OBJECTS = ['contacts', 'companies', 'deals'];
 const STATUSES = ['in-sync', 'failed', 'excluded', 'pending'];
 const PAGE_SIZES = [10, 25, 50, 100];
 const COLUMNS = [
@@ -29,6 +29,27 @@ function select(id, name, options, first) {
   );
 }
 
+/** The record's display label where known (its id as a tooltip), else its entity id. */
+function entityCell(objects, r) {
+  const label = recordLabel(objects, r);
+  const isId = label === r.entityId;
+  return h(
+    'td',
+    {
+      class: isId ? 'mono' : undefined,
+      'data-col': 'entity',
+      title: isId ? undefined : r.entityId,
+    },
+    label,
+  );
+}
+
+/** The object filter's options, from the API's object types (labelled), once they are known. */
+function fillObjectOptions(control, objects) {
+  if (control.options.length > 1 || objects.length === 0) return;
+  for (const o of objects) control.append(h('option', { value: o.name }, o.label ?? o.name));
+}
+
 /**
  * The record view (GET /v1/syncs/:id/records): filters by object, status and time range,
  * cursor paging (next / previous page), one row per record with its category and hint.
@@ -38,7 +59,7 @@ export function recordsPanel(ctx, syncId) {
   const form = h(
     'form',
     { class: 'filters', 'aria-labelledby': 'records-title', novalidate: true },
-    field('rec-object', 'Object', select('rec-object', 'object', OBJECTS, 'All objects')),
+    field('rec-object', 'Object', select('rec-object', 'object', [], 'All objects')),
     field('rec-status', 'Status', select('rec-status', 'status', STATUSES, 'All statuses')),
     field(
       'rec-from',
@@ -87,6 +108,8 @@ export function recordsPanel(ctx, syncId) {
     h('nav', { class: 'pager', 'aria-label': 'Record pages' }, prevBtn, nextBtn),
   );
 
+  const objectControl = form.querySelector('#rec-object');
+  let objects = [];
   let filter = { limit: '25' };
   let cursors = [undefined];
   let page = 0;
@@ -116,8 +139,8 @@ export function recordsPanel(ctx, syncId) {
       records.map((r, i) => ({ ...r, key: `${r.entityId}|${i}` })),
       (r) => r.key,
       (r) => [
-        h('td', { class: 'mono', 'data-col': 'entity' }, r.entityId ?? '—'),
-        h('td', { 'data-col': 'object' }, r.object ?? '—'),
+        entityCell(objects, r),
+        h('td', { 'data-col': 'object' }, objectLabel(objects, r.object)),
         h('td', { class: 'mono', 'data-col': 'a' }, (r.a && r.a.id) ?? '—'),
         h('td', { class: 'mono', 'data-col': 'b' }, (r.b && r.b.id) ?? '—'),
         h('td', { 'data-col': 'status' }, badge(r.status)),
@@ -131,7 +154,7 @@ export function recordsPanel(ctx, syncId) {
       ],
     );
     const active = [];
-    if (filter.object) active.push(`object ${filter.object}`);
+    if (filter.object) active.push(`object ${objectLabel(objects, filter.object)}`);
     if (filter.status) active.push(`status ${filter.status}`);
     if (filter.from || filter.to) active.push('time range');
     setText(
@@ -153,6 +176,10 @@ export function recordsPanel(ctx, syncId) {
     const mine = ++seq;
     table.setAttribute('aria-busy', 'true');
     try {
+      if (objects.length === 0) {
+        objects = await ctx.objects.list();
+        fillObjectOptions(objectControl, objects);
+      }
       const result = await ctx.api.records(syncId, { ...filter, cursor: cursors[page] });
       if (mine !== seq) return;
       errors.clear();
