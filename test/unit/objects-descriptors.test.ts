@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DescriptorError,
   builtinObjects,
@@ -195,5 +195,42 @@ describe('readDescriptorFiles', () => {
     });
     const read = readDescriptorFiles(d);
     expect(() => checkDescriptors([...builtinObjects, ...read])).toThrow(/"gadgets"/);
+  });
+});
+
+describe('TANDEM_OBJECTS_DIR', () => {
+  it("adds a folder's JSON descriptors to the registry, after the built-in ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-objects-env-'));
+    writeFileSync(join(dir, 'widgets.json'), JSON.stringify(widget));
+    vi.stubEnv('TANDEM_OBJECTS_DIR', dir);
+    vi.resetModules();
+    try {
+      const fresh = await import('../../services/objects/registry.ts');
+      expect(fresh.objectNames()).toEqual([...builtinObjects.map((d) => d.name), 'widgets']);
+      expect(fresh.objectDescriptor('widgets').matchKeys).toEqual(widget.matchKeys);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops the load with the file and the reason when a descriptor there is unsound', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-objects-env-'));
+    writeFileSync(
+      join(dir, 'widgets.json'),
+      JSON.stringify({ ...widget, associations: [{ to: 'gadgets', primaryOnly: true }] }),
+    );
+    vi.stubEnv('TANDEM_OBJECTS_DIR', dir);
+    vi.resetModules();
+    try {
+      await expect(import('../../services/objects/registry.ts')).rejects.toThrow(
+        /widgets: associations names "gadgets"/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
