@@ -6,6 +6,7 @@ import { connectors } from '../../connectors/index.ts';
 import type { JsonSchema } from '../../connectors/sdk/spec.ts';
 import type { EngineControl } from '../../services/api/deps.ts';
 import { createTrackerEngine } from '../../services/api/engine-adapter.ts';
+import { objectNames } from '../../services/objects/index.ts';
 import {
   contentTypes,
   hugeString,
@@ -618,7 +619,9 @@ function segmentArb(op: Operation, schema: Schema): fc.Arbitrary<Segment> {
     ? op.method === 'DELETE'
       ? [...spares]
       : [pgId, hsId, ...spares]
-    : api.syncs.list().map((s) => s.id);
+    : op.path.startsWith('/v1/objects')
+      ? [...objectNames()]
+      : api.syncs.list().map((s) => s.id);
   const plain = (s: string): Segment => {
     const encoded = percentEncode(s);
     // The router refuses (400) what is not UTF-8 once decoded, before authentication.
