@@ -8,7 +8,9 @@ import { objectDescriptors, objectDescriptor } from '../../objects/index.ts';
  * first record of such a field is the primary one: companies).
  */
 function primaryOnlyTargets(object: ObjectType): boolean {
-  return objectDescriptors().some((d) => d.associations.some((a) => a.to === object && a.primaryOnly));
+  return objectDescriptors().some((d) =>
+    d.associations.some((a) => a.to === object && a.primaryOnly),
+  );
 }
 
 /**
