@@ -48,6 +48,45 @@ const DEFS: AssociationTypeDef[] = [
 
 export const ASSOCIATION_TYPES: readonly AssociationTypeDef[] = DEFS;
 
+/**
+ * Ids of the association types made for custom objects. HubSpot gives each pair of a custom
+ * object and an object of its `associatedObjects` an unlabeled type each way, with account-
+ * specific ids; the simulator numbers them from here, process-wide so that two simulators' ids
+ * never clash (the objects they join are distinct too).
+ */
+let nextCustomTypeId = 1000;
+
+/**
+ * Defines the unlabeled pair of types between a custom object and another object (schema
+ * creation); the pair's ids, from `from`'s side first. Defining an existing pair returns it.
+ */
+export function defineAssociationPair(from: ObjectType, to: ObjectType): [number, number] {
+  const existing = defaultAssociationType(from, to);
+  if (existing) return [existing.typeId, existing.inverse];
+  const forward = nextCustomTypeId++;
+  const inverse = nextCustomTypeId++;
+  DEFS.push(
+    { typeId: forward, from, to, label: null, inverse, single: false },
+    { typeId: inverse, from: to, to: from, label: null, inverse: forward, single: false },
+  );
+  return [forward, inverse];
+}
+
+/** Drops every type from or to `type` (a deleted custom object). */
+export function forgetAssociationTypes(type: ObjectType): void {
+  for (let i = DEFS.length - 1; i >= 0; i--) {
+    const d = DEFS[i];
+    if (d && (d.from === type || d.to === type)) DEFS.splice(i, 1);
+  }
+}
+
+/** Every type from `from` to `to`, unlabeled first. */
+export function associationTypesBetween(from: ObjectType, to: ObjectType): AssociationTypeDef[] {
+  return DEFS.filter((d) => d.from === from && d.to === to).sort(
+    (a, b) => Number(a.label !== null) - Number(b.label !== null),
+  );
+}
+
 export function findAssociationType(typeId: number): AssociationTypeDef | undefined {
   return DEFS.find((d) => d.typeId === typeId);
 }

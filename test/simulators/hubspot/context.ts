@@ -1,4 +1,5 @@
 import type { AssociationStore } from './association-store.ts';
+import type { CustomSchema } from './custom-objects.ts';
 import type { SimClock } from './clock.ts';
 import type { ExchangeLog } from './exchanges.ts';
 import type { FaultInjector, RequestLog } from './faults.ts';
@@ -6,6 +7,7 @@ import type { PropertyRegistry } from './properties.ts';
 import type { RollingWindowLimiter } from './rate-limit.ts';
 import type { RecordStore } from './record-store.ts';
 import type { IndexDelay, SearchIndex } from './search-index.ts';
+import type { ObjectType } from './types.ts';
 
 export interface HubSpotSimulatorOptions {
   /** Private-app access tokens accepted as `Authorization: Bearer <token>`. Default `['test-token']`. */
@@ -42,6 +44,11 @@ export interface HubSpotSimulatorOptions {
   echoObjectWriteTraceId?: boolean;
   /** Record every request and answer for contract tests (exchanges.ts). Default false. */
   recordExchanges?: boolean;
+  /**
+   * The account's id: custom objects' fully qualified names are `p<portalId>_<name>`. Default: a
+   * number unique to each simulator in the process.
+   */
+  portalId?: number;
   clockOffsetMs?: number;
   logger?: boolean;
 }
@@ -55,9 +62,12 @@ export interface SimLimits {
 /** Everything a route group needs; passed to each encapsulated plugin. */
 export interface SimContext {
   options: Required<
-    Omit<HubSpotSimulatorOptions, 'clockOffsetMs' | 'logger' | 'searchIndexDelayMs'>
+    Omit<HubSpotSimulatorOptions, 'clockOffsetMs' | 'logger' | 'searchIndexDelayMs' | 'portalId'>
   >;
   clock: SimClock;
+  portalId: number;
+  /** The portal's custom object schemas, by fully qualified name (custom-objects.ts). */
+  schemas: Map<ObjectType, CustomSchema>;
   properties: PropertyRegistry;
   records: RecordStore;
   associations: AssociationStore;

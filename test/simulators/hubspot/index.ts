@@ -13,6 +13,8 @@ import type { FaultSpec } from './faults.ts';
 import { installGate } from './gate.ts';
 import { createPropertyRegistry } from './properties.ts';
 import type { CustomPropertyInput } from './properties.ts';
+import type { CustomSchema, SchemaInput } from './custom-objects.ts';
+import { createSchema } from './routes/schemas.ts';
 import { createDailyLimiter, createRollingWindowLimiter } from './rate-limit.ts';
 import { createRecordStore } from './record-store.ts';
 import type { RecordStore, SeedInput } from './record-store.ts';
@@ -21,6 +23,7 @@ import { associationRoutes } from './routes/associations.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { objectRoutes } from './routes/objects.ts';
 import { propertyRoutes } from './routes/properties.ts';
+import { schemaRoutes } from './routes/schemas.ts';
 import { searchRoutes } from './routes/search.ts';
 import { simHookRoutes } from './routes/sim-hooks.ts';
 import { upsertRoutes } from './routes/upsert.ts';
@@ -31,6 +34,7 @@ import type { ObjectType, PropertyDefinition, StoredRecord } from './types.ts';
 export type { HubSpotSimulatorOptions } from './context.ts';
 export type { Exchange } from './exchanges.ts';
 export type { FaultSpec } from './faults.ts';
+export type { CustomSchema, SchemaInput } from './custom-objects.ts';
 export type { ObjectType, StoredRecord } from './types.ts';
 
 /** Test-side access to the simulator's state; none of this is HubSpot API. */
@@ -41,6 +45,13 @@ export interface HubSpotSimulatorControl {
   seed(type: ObjectType, records: SeedInput[]): StoredRecord[];
   all(type: ObjectType): StoredRecord[];
   addProperty(type: ObjectType, input: CustomPropertyInput): PropertyDefinition;
+  /**
+   * Defines a custom object as `POST /crm/v3/schemas` would (same validation and answer); its
+   * records are then addressed by `objectTypeId`, `fullyQualifiedName` or `p_<name>`.
+   */
+  defineObject(input: SchemaInput): CustomSchema;
+  /** The account's id (`p<portalId>_<name>`). */
+  portalId: number;
   injectFault(spec: FaultSpec): void;
   requestCounts(): Record<string, number>;
   requestCount(routeKey: string): number;
@@ -60,6 +71,9 @@ export interface HubSpotSimulator {
   start(port?: number): Promise<string>;
   close(): Promise<void>;
 }
+
+/** Each simulator is its own HubSpot account (portal); ids look like HubSpot's 8-digit ones. */
+let nextPortalId = 62_515_001;
 
 function buildContext(options: HubSpotSimulatorOptions): SimContext {
   const clock = createClock(options.clockOffsetMs ?? 0);
@@ -83,6 +97,8 @@ function buildContext(options: HubSpotSimulatorOptions): SimContext {
   return {
     options: resolved,
     clock,
+    portalId: options.portalId ?? nextPortalId++,
+    schemas: new Map(),
     properties: createPropertyRegistry(),
     records: createRecordStore(clock, 1001, (record, before) =>
       searchIndex.noteWrite(record, before),
@@ -132,6 +148,7 @@ export function createHubSpotSimulator(options: HubSpotSimulatorOptions = {}): H
     searchRoutes,
     propertyRoutes,
     associationRoutes,
+    schemaRoutes,
     simHookRoutes,
   ]) {
     void app.register(plugin, { ctx });
@@ -144,6 +161,8 @@ export function createHubSpotSimulator(options: HubSpotSimulatorOptions = {}): H
     seed: (type, records) => records.map((r) => ctx.records.seed(type, r)),
     all: (type) => [...ctx.records.list(type), ...ctx.records.list(type, true)],
     addProperty: (type, input) => ctx.properties.add(type, input),
+    defineObject: (input) => createSchema(ctx, input),
+    portalId: ctx.portalId,
     injectFault: (spec) => ctx.faults.inject(spec),
     requestCounts: () => ctx.requests.counts(),
     requestCount: (routeKey) => ctx.requests.count(routeKey),

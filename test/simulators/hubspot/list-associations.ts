@@ -18,13 +18,17 @@ import type { ObjectType, StoredRecord } from './types.ts';
  * the unlabeled direction (`contact_to_company`), one entry per associated record: labels such as
  * Primary are read through v4 (`associationTypes: [{category, typeId, label}]`), never from here.
  */
-export function associationTargets(from: ObjectType, raw: unknown): ObjectType[] {
+export function associationTargets(
+  from: ObjectType,
+  raw: unknown,
+  portalId?: number,
+): ObjectType[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const names = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => String(v).split(','));
   const out: ObjectType[] = [];
   for (const name of names.map((n) => n.trim()).filter((n) => n.length > 0)) {
     try {
-      const to = resolveObjectType(name);
+      const to = resolveObjectType(name, portalId);
       if (defaultAssociationType(from, to) && !out.includes(to)) out.push(to);
     } catch {
       // An unknown object type is ignored, as the reference says.

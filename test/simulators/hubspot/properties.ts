@@ -1,4 +1,4 @@
-import { OBJECT_TYPES, served, type Spec } from './served-objects.ts';
+import { served, type Spec } from './served-objects.ts';
 import type { ObjectType, PropertyDefinition, PropertyOption, PropertyType } from './types.ts';
 
 /**
@@ -17,11 +17,6 @@ const FIELD_TYPE_DEFAULT: Record<PropertyType, string> = {
   enumeration: 'select',
   bool: 'booleancheckbox',
 };
-
-/** Properties returned when a request names none (the "Search the CRM" default-properties table). */
-export const DEFAULT_PROPERTIES = Object.fromEntries(
-  OBJECT_TYPES.map((type) => [type, [...served(type).defaults]]),
-) as Record<ObjectType, string[]>;
 
 function toOptions(values: string[] | undefined): PropertyOption[] {
   return (values ?? []).map((value, i) => ({
@@ -59,9 +54,9 @@ function define(
 }
 
 /** Each object's default property group (the only groups the simulator has). */
-export const GROUP = Object.fromEntries(
-  OBJECT_TYPES.map((type) => [type, served(type).group]),
-) as Record<ObjectType, string>;
+export function groupOf(type: ObjectType): string {
+  return served(type).group;
+}
 
 export interface CustomPropertyInput {
   name: string;
@@ -79,27 +74,31 @@ export interface CustomPropertyInput {
 export interface PropertyRegistry {
   list(type: ObjectType): PropertyDefinition[];
   get(type: ObjectType, name: string): PropertyDefinition | undefined;
+  /** Forgets an object's table (a deleted custom object). */
+  drop(type: ObjectType): void;
   add(type: ObjectType, input: CustomPropertyInput): PropertyDefinition;
 }
 
 export function createPropertyRegistry(): PropertyRegistry {
   const byType = new Map<ObjectType, Map<string, PropertyDefinition>>();
-  for (const type of OBJECT_TYPES) {
-    const defs = new Map<string, PropertyDefinition>();
-    let order = 0;
-    const { properties, builtIns } = served(type);
-    for (const spec of properties) defs.set(spec[0], define(spec, order++, false, GROUP[type]));
-    for (const spec of builtIns) defs.set(spec[0], define(spec, order++, true, GROUP[type]));
-    byType.set(type, defs);
-  }
+  // Made on first use from the served objects' table, so a custom object defined after the
+  // registry was made has its table too (served() throws for an object that is not served).
   const defsOf = (type: ObjectType): Map<string, PropertyDefinition> => {
-    const defs = byType.get(type);
-    if (!defs) throw new Error(`hubspot simulator: no property table for ${type}`);
+    let defs = byType.get(type);
+    if (!defs) {
+      defs = new Map();
+      let order = 0;
+      const { properties, builtIns, group } = served(type);
+      for (const spec of properties) defs.set(spec[0], define(spec, order++, false, group));
+      for (const spec of builtIns) defs.set(spec[0], define(spec, order++, true, group));
+      byType.set(type, defs);
+    }
     return defs;
   };
   return {
     list: (type) => [...defsOf(type).values()],
     get: (type, name) => defsOf(type).get(name),
+    drop: (type) => void byType.delete(type),
     add(type, input) {
       const propertyType = input.type ?? 'string';
       const def: PropertyDefinition = {
@@ -113,7 +112,7 @@ export function createPropertyRegistry(): PropertyRegistry {
           ],
           defsOf(type).size,
           false,
-          input.groupName ?? GROUP[type],
+          input.groupName ?? groupOf(type),
         ),
         description: input.description ?? '',
         hasUniqueValue: input.hasUniqueValue ?? false,

@@ -1,7 +1,6 @@
 import type { SimClock } from './clock.ts';
 import { HubSpotApiError, errorBody } from './errors.ts';
 import type { ObjectType, StoredRecord } from './types.ts';
-import { OBJECT_TYPES } from './types.ts';
 
 /**
  * In-memory CRM records. Writes stamp `createdate`, `hs_object_id` and the last-modified properties
@@ -115,6 +114,8 @@ export function createRecordStore(
       properties: {
         hs_object_id: id,
         createdate: new Date(createdAt).toISOString(),
+        // Custom objects' creation date (the others do not list it, so it is never shown).
+        hs_createdate: new Date(createdAt).toISOString(),
       },
       createdAt,
       updatedAt: createdAt,
@@ -196,7 +197,7 @@ export function createRecordStore(
       return record;
     },
     reset() {
-      for (const type of OBJECT_TYPES) table(type).clear();
+      for (const t of tables.values()) t.clear();
       emails.clear();
       sorted = new Map();
       nextId = firstId;

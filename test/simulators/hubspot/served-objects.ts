@@ -227,11 +227,51 @@ export const SERVED = {
   },
 } satisfies Record<string, ServedObject>;
 
-/** An object type the simulator serves. */
-export type ObjectType = keyof typeof SERVED;
+/**
+ * An object type the simulator serves: a built-in object's plural name (`contacts`), or a custom
+ * object's fully qualified name (`p<portalId>_<name>`, custom-objects.ts), unique across
+ * simulators because each simulator has its own portal id.
+ */
+export type ObjectType = string;
 
-export const OBJECT_TYPES = Object.keys(SERVED) as ObjectType[];
+/** The built-in objects, in the table's order. */
+export const OBJECT_TYPES: readonly ObjectType[] = Object.keys(SERVED);
+
+const BUILT_IN: ReadonlyMap<string, ServedObject> = new Map(Object.entries(SERVED));
+
+/**
+ * Custom objects defined at run time (`POST /crm/v3/schemas`), by fully qualified name. Module
+ * state shared by every simulator in the process; the names carry their simulator's portal id,
+ * so two simulators never see each other's objects (object-types.ts checks the portal).
+ */
+const CUSTOM = new Map<ObjectType, ServedObject & { readonly portalId: number }>();
+
+export function isBuiltIn(type: ObjectType): boolean {
+  return BUILT_IN.has(type);
+}
 
 export function served(type: ObjectType): ServedObject {
-  return SERVED[type];
+  const found = BUILT_IN.get(type) ?? CUSTOM.get(type);
+  if (!found) throw new Error(`hubspot simulator: no object ${type}`);
+  return found;
+}
+
+/** Adds a custom object to the table (custom-objects.ts has made the schema). */
+export function addServed(type: ObjectType, portalId: number, object: ServedObject): void {
+  CUSTOM.set(type, { ...object, portalId });
+}
+
+export function removeServed(type: ObjectType): void {
+  CUSTOM.delete(type);
+}
+
+/** The custom object whose name or object type id is `raw`, if one of this portal's. */
+export function findCustom(
+  raw: string,
+  portalId: number,
+): (ServedObject & { readonly portalId: number; readonly name: ObjectType }) | undefined {
+  for (const [name, o] of CUSTOM) {
+    if (o.portalId === portalId && (name === raw || o.typeId === raw)) return { ...o, name };
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { HubSpotApiError, errorBody } from './errors.ts';
-import { OBJECT_NOUN } from './object-types.ts';
+import { nounOf } from './object-types.ts';
 import type { PropertyRegistry } from './properties.ts';
 import type { RecordStore } from './record-store.ts';
 import type { ObjectType } from './types.ts';
@@ -32,7 +32,7 @@ export function duplicateValueError(
   value: string,
   ownerId: string,
 ): HubSpotApiError {
-  const message = `${OBJECT_NOUN[type]} ${ownerId} already has ${name} "${value}"; the property requires unique values.`;
+  const message = `${nounOf(type)} ${ownerId} already has ${name} "${value}"; the property requires unique values.`;
   return new HubSpotApiError(
     409,
     errorBody('CONFLICT', message, {

@@ -2,9 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { BatchError } from '../batch-shape.ts';
 import { batchResponse, idOf, readInputs } from '../batch-shape.ts';
 import type { RoutePluginOptions, SimContext } from '../context.ts';
-import { defaultAssociationType, findAssociationType } from '../association-types.ts';
+import {
+  associationTypesBetween,
+  defaultAssociationType,
+  findAssociationType,
+} from '../association-types.ts';
 import { notFoundError, validationError } from '../errors.ts';
-import { OBJECT_TYPE_IDS, resolveObjectType } from '../object-types.ts';
+import { typeIdOf, resolveObjectType } from '../object-types.ts';
 import type { ObjectType } from '../types.ts';
 
 /**
@@ -43,9 +47,12 @@ interface PairParams {
   toId: string;
 }
 
-function pair(p: { fromType: string; toType: string }): { from: ObjectType; to: ObjectType } {
-  const from = resolveObjectType(p.fromType);
-  const to = resolveObjectType(p.toType);
+function pair(
+  ctx: SimContext,
+  p: { fromType: string; toType: string },
+): { from: ObjectType; to: ObjectType } {
+  const from = resolveObjectType(p.fromType, ctx.portalId);
+  const to = resolveObjectType(p.toType, ctx.portalId);
   if (!defaultAssociationType(from, to))
     throw validationError(`${from} cannot be associated with ${to}`);
   return { from, to };
@@ -80,9 +87,9 @@ function labelledResult(
   typeIds: number[],
 ) {
   return {
-    fromObjectTypeId: OBJECT_TYPE_IDS[from],
+    fromObjectTypeId: typeIdOf(from),
     fromObjectId: Number(fromId),
-    toObjectTypeId: OBJECT_TYPE_IDS[to],
+    toObjectTypeId: typeIdOf(to),
     toObjectId: Number(toId),
     labels: labelsOf(typeIds),
   };
@@ -127,7 +134,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   app.put<{ Params: PairParams }>(
     '/crm/v4/objects/:fromType/:fromId/associations/default/:toType/:toId',
     async (request) => {
-      const { from, to } = pair(request.params);
+      const { from, to } = pair(ctx, request.params);
       const { fromId, toId } = request.params;
       if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) throw notFoundError();
       const startedAt = ctx.clock.iso();
@@ -148,7 +155,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   app.put<{ Params: PairParams; Body: unknown }>(
     '/crm/v4/objects/:fromType/:fromId/associations/:toType/:toId',
     async (request, reply) => {
-      const { from, to } = pair(request.params);
+      const { from, to } = pair(ctx, request.params);
       const { fromId, toId } = request.params;
       const typeIds = typeIdsOf(request.body, from, to);
       if (!exists(ctx, from, fromId) || !exists(ctx, to, toId)) throw notFoundError();
@@ -160,7 +167,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   app.get<{ Params: Omit<PairParams, 'toId'>; Querystring: { limit?: string; after?: string } }>(
     '/crm/v4/objects/:fromType/:fromId/associations/:toType',
     async (request) => {
-      const { from, to } = pair(request.params);
+      const { from, to } = pair(ctx, request.params);
       const limit = Math.min(500, Math.max(1, Number(request.query.limit ?? 500) || 500));
       const offset = Math.max(0, Number(request.query.after ?? 0) || 0);
       const all = associatedEntries(ctx, from, request.params.fromId, to);
@@ -173,7 +180,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   app.delete<{ Params: PairParams }>(
     '/crm/v4/objects/:fromType/:fromId/associations/:toType/:toId',
     async (request, reply) => {
-      const { from, to } = pair(request.params);
+      const { from, to } = pair(ctx, request.params);
       ctx.associations.remove(from, request.params.fromId, to, request.params.toId);
       return reply.code(204).send();
     },
@@ -183,7 +190,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   const base = '/crm/v4/associations/:fromType/:toType/batch';
 
   app.post<BatchRoute>(`${base}/associate/default`, async (request, reply) => {
-    const { from, to } = pair(request.params);
+    const { from, to } = pair(ctx, request.params);
     const startedAt = ctx.clock.iso();
     const typeId = defaultAssociationType(from, to)?.typeId;
     const results: unknown[] = [];
@@ -209,7 +216,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   });
 
   app.post<BatchRoute>(`${base}/create`, async (request, reply) => {
-    const { from, to } = pair(request.params);
+    const { from, to } = pair(ctx, request.params);
     const startedAt = ctx.clock.iso();
     const inputs = readInputs(request.body, ASSOCIATION_WRITE_MAX);
     const parsed = inputs.map((input) => ({
@@ -234,7 +241,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   });
 
   app.post<BatchRoute>(`${base}/read`, async (request, reply) => {
-    const { from, to } = pair(request.params);
+    const { from, to } = pair(ctx, request.params);
     const startedAt = ctx.clock.iso();
     const results: unknown[] = [];
     const errors: BatchError[] = [];
@@ -267,7 +274,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   });
 
   app.post<BatchRoute>(`${base}/archive`, async (request, reply) => {
-    const { from, to } = pair(request.params);
+    const { from, to } = pair(ctx, request.params);
     for (const input of readInputs(request.body, ASSOCIATION_WRITE_MAX)) {
       const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
       const targets = Array.isArray(input.to) ? (input.to as Record<string, unknown>[]) : [];
@@ -277,7 +284,7 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
   });
 
   app.post<BatchRoute>(`${base}/labels/archive`, async (request, reply) => {
-    const { from, to } = pair(request.params);
+    const { from, to } = pair(ctx, request.params);
     for (const input of readInputs(request.body, ASSOCIATION_WRITE_MAX)) {
       const fromId = idOf((input.from ?? {}) as Record<string, unknown>);
       const toId = idOf((input.to ?? {}) as Record<string, unknown>);
@@ -285,4 +292,20 @@ export const associationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (
     }
     return reply.code(204).send();
   });
+
+  // "Association labels": `GET /crm/v4/associations/{fromObjectType}/{toObjectType}/labels` →
+  // `{results: [{category, typeId, label}]}`, the unlabeled type with `label: null`.
+  app.get<{ Params: { fromType: string; toType: string } }>(
+    '/crm/v4/associations/:fromType/:toType/labels',
+    async (request) => {
+      const { from, to } = pair(ctx, request.params);
+      return {
+        results: associationTypesBetween(from, to).map((d) => ({
+          category: CATEGORY,
+          typeId: d.typeId,
+          label: d.label,
+        })),
+      };
+    },
+  );
 };

@@ -5,7 +5,7 @@ import type { RoutePluginOptions, SimContext } from '../context.ts';
 import type { PendingAssociation } from '../create-associations.ts';
 import { applyCreateAssociations, parseCreateAssociations } from '../create-associations.ts';
 import { HubSpotApiError, errorBody } from '../errors.ts';
-import { OBJECT_NOUN, resolveObjectType } from '../object-types.ts';
+import { nounOf, resolveObjectType } from '../object-types.ts';
 import type { ApiRecord } from '../record-view.ts';
 import { parsePropertyList, toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
@@ -43,7 +43,7 @@ function notFoundError(type: ObjectType, ids: string[]): BatchError {
   return {
     status: 'error',
     category: 'OBJECT_NOT_FOUND',
-    message: `Could not get some ${OBJECT_NOUN[type]} objects, they may be deleted or not exist. Check that ids are valid.`,
+    message: `Could not get some ${nounOf(type)} objects, they may be deleted or not exist. Check that ids are valid.`,
     context: { ids },
   };
 }
@@ -217,7 +217,7 @@ export const batchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
   app.post<{ Params: TypeParams; Body: Record<string, unknown> }>(
     '/crm/v3/objects/:objectType/batch/create',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const { code, body } = batchCreate(ctx, type, readInputs(request.body, OBJECT_BATCH_MAX));
       return reply.code(code).send(body);
     },
@@ -226,7 +226,7 @@ export const batchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
   app.post<{ Params: TypeParams; Body: Record<string, unknown> }>(
     '/crm/v3/objects/:objectType/batch/update',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const idProperty =
         typeof request.body?.idProperty === 'string' ? request.body.idProperty : undefined;
       const { code, body } = batchUpdate(
@@ -244,7 +244,7 @@ export const batchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
     Querystring: { archived?: string };
     Body: Record<string, unknown>;
   }>('/crm/v3/objects/:objectType/batch/read', async (request, reply) => {
-    const type = resolveObjectType(request.params.objectType);
+    const type = resolveObjectType(request.params.objectType, ctx.portalId);
     const inputs = readInputs(request.body, OBJECT_BATCH_MAX);
     // `archived` is a query parameter of batch read (default false), not a body field.
     const archived = request.query.archived === 'true';
@@ -255,7 +255,7 @@ export const batchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
   app.post<{ Params: TypeParams; Body: Record<string, unknown> }>(
     '/crm/v3/objects/:objectType/batch/archive',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       for (const input of readInputs(request.body, OBJECT_BATCH_MAX)) {
         if (ctx.records.archive(type, idOf(input))) ctx.associations.forget(type, idOf(input));
       }

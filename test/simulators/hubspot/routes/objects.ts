@@ -54,7 +54,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.get<{ Params: TypeParams; Querystring: Query }>(
     '/crm/v3/objects/:objectType',
     async (request) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const q = request.query;
       const limit = q.limit === undefined ? 10 : Number(q.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX_LIMIT) {
@@ -71,7 +71,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
       const page = start < 0 ? [] : all.slice(start, start + limit);
       const next = start < 0 ? undefined : all[start + limit];
       const requested = parsePropertyList(q.properties);
-      const targets = associationTargets(type, q.associations);
+      const targets = associationTargets(type, q.associations, ctx.portalId);
       const body: Record<string, unknown> = {
         results: page.map((r) =>
           withAssociations(ctx, r, targets, toApiRecord(ctx.properties, r, requested)),
@@ -89,7 +89,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.get<{ Params: RecordParams; Querystring: Query }>(
     '/crm/v3/objects/:objectType/:objectId',
     async (request) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const { idProperty, archived, properties } = request.query;
       const record = findRecord(
         ctx,
@@ -106,7 +106,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.post<{ Params: TypeParams; Body: { properties?: unknown; associations?: unknown } }>(
     '/crm/v3/objects/:objectType',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const body = request.body ?? {};
       const values = completeCreate(
         type,
@@ -125,7 +125,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.patch<{ Params: RecordParams; Querystring: Query; Body: { properties?: unknown } }>(
     '/crm/v3/objects/:objectType/:objectId',
     async (request) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const existing = findRecord(ctx, type, request.params.objectId, request.query.idProperty);
       if (!existing) throw notFoundError();
       const values = assertValid(
@@ -140,7 +140,7 @@ export const objectRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.delete<{ Params: RecordParams }>(
     '/crm/v3/objects/:objectType/:objectId',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       // Archiving a missing or already archived record is answered with 204 as well.
       if (ctx.records.archive(type, request.params.objectId)) {
         ctx.associations.forget(type, request.params.objectId);

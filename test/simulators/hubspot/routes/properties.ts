@@ -3,7 +3,8 @@ import type { RoutePluginOptions } from '../context.ts';
 import { HubSpotApiError, errorBody, notFoundError, validationError } from '../errors.ts';
 import { resolveObjectType } from '../object-types.ts';
 import { bearer } from '../gate.ts';
-import { GROUP, propertyToApi } from '../properties.ts';
+import { groupOf, propertyToApi } from '../properties.ts';
+import { isBuiltIn } from '../served-objects.ts';
 import type { PropertyType } from '../types.ts';
 
 /**
@@ -41,7 +42,7 @@ interface CreatePropertyBody {
 }
 
 /** HubSpot's 403 for a call the token's scopes do not cover. */
-function missingScopes(scope: string): HubSpotApiError {
+export function missingScopes(scope: string): HubSpotApiError {
   return new HubSpotApiError(
     403,
     errorBody(
@@ -72,14 +73,14 @@ function requiredText(b: CreatePropertyBody, field: keyof CreatePropertyBody): s
 
 export const propertyRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { ctx }) => {
   app.get<{ Params: { objectType: string } }>('/crm/v3/properties/:objectType', async (request) => {
-    const type = resolveObjectType(request.params.objectType);
+    const type = resolveObjectType(request.params.objectType, ctx.portalId);
     return { results: ctx.properties.list(type).map(propertyToApi) };
   });
 
   app.get<{ Params: { objectType: string; propertyName: string } }>(
     '/crm/v3/properties/:objectType/:propertyName',
     async (request) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const def = ctx.properties.get(type, request.params.propertyName);
       if (!def) throw notFoundError(`Unable to find property ${request.params.propertyName}`);
       return propertyToApi(def);
@@ -89,10 +90,10 @@ export const propertyRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
   app.post<{ Params: { objectType: string }; Body: CreatePropertyBody }>(
     '/crm/v3/properties/:objectType',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const token = bearer(request);
       if (token !== undefined && ctx.options.schemaReadOnlyTokens.includes(token)) {
-        throw missingScopes(`crm.schemas.${type}.write`);
+        throw missingScopes(`crm.schemas.${isBuiltIn(type) ? type : 'custom'}.write`);
       }
       const b = request.body ?? {};
       const name = requiredText(b, 'name');
@@ -112,7 +113,7 @@ export const propertyRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
       if (!TYPES.has(propertyType)) throw validationError(`Unknown property type ${propertyType}`);
       const fieldType = requiredText(b, 'fieldType');
       const groupName = requiredText(b, 'groupName');
-      if (groupName !== GROUP[type]) {
+      if (groupName !== groupOf(type)) {
         throw validationError(`Property group ${groupName} does not exist for ${type}`);
       }
       if (ctx.properties.get(type, name)) {

@@ -14,7 +14,7 @@ export const searchRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.post<{ Params: { objectType: string }; Body: unknown }>(
     '/crm/v3/objects/:objectType/search',
     async (request) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const search = parseSearchRequest(request.body);
       const records = ctx.searchIndex.current(type)
         ? ctx.records.list(type)

@@ -14,14 +14,14 @@ export const simHookRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   app.post<{ Params: { objectType: string }; Body: { records?: SeedInput[] } }>(
     '/__sim/seed/:objectType',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const ids = (request.body?.records ?? []).map((r) => ctx.records.seed(type, r).id);
       return reply.code(201).send({ ids });
     },
   );
 
   app.get<{ Params: { objectType: string } }>('/__sim/records/:objectType', async (request) => {
-    const type = resolveObjectType(request.params.objectType);
+    const type = resolveObjectType(request.params.objectType, ctx.portalId);
     return { records: [...ctx.records.list(type), ...ctx.records.list(type, true)] };
   });
 
@@ -40,7 +40,7 @@ export const simHookRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   app.post<{ Params: { objectType: string }; Body: CustomPropertyInput }>(
     '/__sim/properties/:objectType',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       return reply.code(201).send(ctx.properties.add(type, request.body));
     },
   );

@@ -3,7 +3,7 @@ import type { BatchError } from '../batch-shape.ts';
 import { OBJECT_BATCH_MAX, batchResponse, idOf, readInputs } from '../batch-shape.ts';
 import type { RoutePluginOptions, SimContext } from '../context.ts';
 import { HubSpotApiError, validationError } from '../errors.ts';
-import { OBJECT_TYPE_IDS, resolveObjectType } from '../object-types.ts';
+import { typeIdOf, resolveObjectType } from '../object-types.ts';
 import type { ApiRecord } from '../record-view.ts';
 import { toApiRecord } from '../record-view.ts';
 import type { ObjectType, StoredRecord } from '../types.ts';
@@ -51,7 +51,7 @@ function assertUniqueKey(ctx: SimContext, type: ObjectType, idProperty: string):
   const def = ctx.properties.get(type, idProperty);
   if (!def?.hasUniqueValue || idProperty === 'hs_object_id') {
     throw validationError(
-      `Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property ${idProperty}`,
+      `Unable to perform update/upsert by non-unique ${typeIdOf(type)} property ${idProperty}`,
     );
   }
 }
@@ -149,7 +149,7 @@ export const upsertRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, 
   app.post<{ Params: TypeParams; Body: Record<string, unknown> }>(
     '/crm/v3/objects/:objectType/batch/upsert',
     async (request, reply) => {
-      const type = resolveObjectType(request.params.objectType);
+      const type = resolveObjectType(request.params.objectType, ctx.portalId);
       const { code, body } = batchUpsert(ctx, type, readInputs(request.body, OBJECT_BATCH_MAX));
       return reply.code(code).send(body);
     },
