@@ -1,5 +1,6 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { JsonSchema } from '../sdk/spec.ts';
+import { objectNamePattern } from '../sdk/table-objects.ts';
 import { hubspotObjectNames } from './objects.ts';
 
 /** The hubspot connection config, as validated against `spec` (defaults applied). */
@@ -15,7 +16,12 @@ export interface HubSpotConfig {
   readonly properties?: Readonly<Partial<Record<ObjectType, readonly string[]>>>;
 }
 
-/** Every object whose descriptor has a `hubspot` block (services/objects): none is listed here. */
+/**
+ * Every object whose descriptor has a `hubspot` block (services/objects) when this module loads:
+ * none is listed here. Objects defined through the API come later, so the spec checks names by
+ * form only; the API and the connect role refuse names the registry does not know
+ * (`unknownConfigObjects`, connectors/sdk/table-objects.ts).
+ */
 const objectEnum = hubspotObjectNames();
 
 /**
@@ -53,11 +59,11 @@ export const spec: JsonSchema = {
     },
     objects: {
       type: 'array',
-      items: { type: 'string', enum: objectEnum },
+      items: { type: 'string', pattern: objectNamePattern, examples: objectEnum },
       uniqueItems: true,
       minItems: 1,
       default: defaultObjects,
-      description: 'The CRM objects this connection syncs.',
+      description: `The CRM objects this connection syncs: ${objectEnum.join(', ')}, or an object defined through the API with a \`hubspot\` part (GET /v1/objects).`,
     },
     requestsPerTenSeconds: {
       type: 'integer',
@@ -94,8 +100,9 @@ export const spec: JsonSchema = {
     },
     properties: {
       type: 'object',
-      additionalProperties: false,
+      propertyNames: { type: 'string', pattern: objectNamePattern },
       properties: Object.fromEntries(objectEnum.map((o) => [o, propertyList])),
+      additionalProperties: propertyList,
       description: 'Extra HubSpot property names to read per object, besides the canonical ones.',
     },
   },

@@ -2,6 +2,7 @@ import type { ObjectType } from '../../services/engine/types.ts';
 import type { JsonSchema } from './spec.ts';
 import {
   associationKey,
+  isObjectType,
   objectDescriptors,
   type ObjectDescriptor,
 } from '../../services/objects/index.ts';
@@ -45,11 +46,63 @@ function tableObjectSpec(object: ObjectDescriptor): JsonSchema {
   };
 }
 
-/** The JSON Schema of `objects`: at least one of the object types (services/objects). */
+/** The form of an object type's name (services/objects/schema.ts). */
+export const objectNamePattern = '^[a-z][a-z0-9_]{0,49}$';
+
+/**
+ * Any other object's table: objects defined through the API (services/objects/store.ts) join
+ * the registry after this spec was compiled, so their entries are checked by form here, and by
+ * name where a connection is created and where it starts (`unknownConfigObjects`).
+ */
+const otherTableObjectSpec: JsonSchema = {
+  type: 'object',
+  description:
+    'Where records of an object defined through the API live: the table, and which column ' +
+    'holds each canonical property; `<singular>Id` of an associated object names its ' +
+    'foreign-key column.',
+  additionalProperties: false,
+  required: ['table'],
+  properties: {
+    table: { type: 'string', minLength: 1 },
+    fields: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+  },
+};
+
+/**
+ * The JSON Schema of `objects`: at least one object type (services/objects). The objects known at
+ * start are spelled out (for docs and forms); any other identifier-named key takes the generic
+ * table-object schema and must name a known object when the config is used.
+ */
 export const tableObjectsSpec: JsonSchema = {
   type: 'object',
   minProperties: 1,
-  additionalProperties: false,
   description: 'The objects this connection syncs, each with its table.',
+  propertyNames: { type: 'string', pattern: objectNamePattern },
   properties: Object.fromEntries(objectDescriptors().map((d) => [d.name, tableObjectSpec(d)])),
+  additionalProperties: otherTableObjectSpec,
 };
+
+/**
+ * The object types a connector config names: the keys of a database config's `objects`, the
+ * entries of a HubSpot config's `objects`, the keys of its `properties`. Pure; a config of
+ * another shape names none.
+ */
+export function configObjectNames(config: unknown): string[] {
+  if (typeof config !== 'object' || config === null) return [];
+  const { objects, properties } = config as { objects?: unknown; properties?: unknown };
+  const names = new Set<string>();
+  if (Array.isArray(objects)) {
+    for (const o of objects) if (typeof o === 'string') names.add(o);
+  } else if (typeof objects === 'object' && objects !== null) {
+    for (const o of Object.keys(objects)) names.add(o);
+  }
+  if (typeof properties === 'object' && properties !== null && !Array.isArray(properties)) {
+    for (const o of Object.keys(properties)) names.add(o);
+  }
+  return [...names];
+}
+
+/** The names of `configObjectNames(config)` the registry does not know (now). */
+export function unknownConfigObjects(config: unknown): string[] {
+  return configObjectNames(config).filter((o) => !isObjectType(o));
+}

@@ -3,6 +3,7 @@ import type { ConnectionRegistry } from '../connect/connections.ts';
 import type { SyncRegistry } from '../engine/sync-registry.ts';
 import type { Side, SyncConfig } from '../engine/types.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ObjectStore } from '../objects/index.ts';
 import type { HealthSource } from '../outcomes/health-types.ts';
 
 /** What the API needs of the sync engine (a `Processor` has both; the api role adapts Redis). */
@@ -18,6 +19,14 @@ export interface EngineControl {
   recordsOf?(entityId: string): Promise<Record<string, string>>;
 }
 
+/** What the API needs to define and delete object types (`POST`/`DELETE /v1/objects`). */
+export interface ObjectControl {
+  /** The `object/<name>` rows of the config table, attached to the registry. */
+  readonly store: ObjectStore;
+  /** Creates the object's topics (changes, entities), before its row is stored. */
+  ensureTopics(object: string): Promise<void>;
+}
+
 /** Everything `buildApp` works with: it does no I/O of its own beyond these. */
 export interface ApiDeps {
   readonly connections: ConnectionRegistry;
@@ -26,6 +35,8 @@ export interface ApiDeps {
   readonly connectors?: ReadonlyMap<string, Connector<unknown, unknown>>;
   readonly health: HealthSource;
   readonly engine: EngineControl;
+  /** Object definitions; without it, defining or deleting an object answers 503. */
+  readonly objects?: ObjectControl;
   /** Bearer tokens accepted on every route but `GET /v1/health`, `/docs` and the UI. */
   readonly tokens: readonly string[];
   /** Pino logger; the API logs through a child that redacts credentials. Silent when absent. */

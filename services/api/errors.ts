@@ -15,6 +15,14 @@ export const apiErrors = {
   notFound: { code: 'TANDEM_E_NOT_FOUND', status: 404 },
   /** `GET /v1/objects/:name` of a name that is no object type of this installation. */
   objectUnknown: { code: 'TANDEM_E_OBJECT_UNKNOWN', status: 404 },
+  /** `POST /v1/objects` of a definition that is not a sound descriptor (the message names why). */
+  objectInvalid: { code: 'TANDEM_E_OBJECT_INVALID', status: 400 },
+  /** `POST /v1/objects` of a name that is an object type already (any origin). */
+  objectExists: { code: 'TANDEM_E_OBJECT_EXISTS', status: 409 },
+  /** `DELETE /v1/objects/:name` of a built-in or `TANDEM_OBJECTS_DIR` object. */
+  objectBuiltin: { code: 'TANDEM_E_OBJECT_BUILTIN', status: 409 },
+  /** `DELETE /v1/objects/:name` while a sync, a connection's config or another object names it. */
+  objectInUse: { code: 'TANDEM_E_OBJECT_IN_USE', status: 409 },
   /** The sync's state does not allow the action (patch or delete a sync that is on, start twice). */
   syncState: { code: syncIssueCodes.state, status: 409 },
   /** A connection a sync uses cannot be deleted. */

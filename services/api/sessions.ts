@@ -5,6 +5,7 @@ import type { ConnectionRecord } from '../connect/connections.ts';
 import type { Catalog } from '../engine/sync-model/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RouteDeps } from './deps.ts';
+import { configObjectProblem } from './config-objects.ts';
 import { ApiError } from './errors.ts';
 
 class TimeoutError extends Error {
@@ -85,14 +86,20 @@ export function prepare(
       `connection ${record.id} has type ${JSON.stringify(record.type)}, which no connector provides`,
     );
   }
+  let config: unknown;
   try {
-    return { connector, config: validateConfig(connector.spec, record.config) };
+    config = validateConfig(connector.spec, record.config);
   } catch (err) {
     throw new ApiError(
       'connectionFailed',
       `connection ${record.id} has an invalid config: ${messageOf(err)}`,
     );
   }
+  const objectProblem = configObjectProblem(record.type, config);
+  if (objectProblem) {
+    throw new ApiError('connectionFailed', `connection ${record.id}: ${objectProblem}`);
+  }
+  return { connector, config };
 }
 
 /** The connection's catalog, discovered live; a 422 when its system refuses, else a 502. */

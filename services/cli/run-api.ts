@@ -1,9 +1,9 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { buildApp } from '../api/app.ts';
-import type { EngineControl } from '../api/deps.ts';
+import type { EngineControl, ObjectControl } from '../api/deps.ts';
 import { createTrackerEngine } from '../api/engine-adapter.ts';
 import { openClickHouse } from '../clickhouse/index.ts';
 import { createConnectionRegistry, resolveSecretKey } from '../connect/connections.ts';
@@ -14,12 +14,13 @@ import { createDeletedIndex } from '../engine/merge-stage/deleted-index.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import { createResyncDeleted, type ResyncDeleted } from '../engine/resync-deleted.ts';
 import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
-import { configTopic, topicNames, type TopicSizing } from '../engine/topics.ts';
+import { configTopic, objectTopics, topicNames, type TopicSizing } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
+import { createObjectStore } from '../objects/index.ts';
 import { createHealthQueries, ensureSchema, type HealthSource } from '../outcomes/index.ts';
 import { CliError } from './cli-error.ts';
 import type { RoleContext } from './role.ts';
@@ -91,6 +92,18 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
+    // Before anything reads syncs or connections: objects first, so none is seen naming an
+    // object this role does not know yet.
+    const objectStore = createObjectStore(table, { logger });
+    objectStore.attach();
+    cleanups.push(() => objectStore.close());
+    const objects: ObjectControl = {
+      store: objectStore,
+      ensureTopics: async (object) => {
+        const specs = objectTopics(topicNames(options.topicPrefix), object, options.sizing);
+        await withAdmin(kafka, (admin) => ensureTopics(admin, specs));
+      },
+    };
     const syncs = createSyncRegistry(table);
     let engine = options.engine;
     if (!engine) {
@@ -117,6 +130,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       syncs,
       health,
       engine,
+      objects,
       tokens: options.tokens,
       logger,
       ...(options.sourceRetentionWarningBytes === undefined
@@ -161,6 +175,17 @@ export async function openConfigTable(
   const table = createTopicTable({ kafka, topic: spec.topic, logger });
   await table.open();
   return table;
+}
+
+/** Runs `fn` with a connected admin client of its own (for rare work: defining an object). */
+async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 interface StandaloneResync {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Admin, Producer } from 'kafkajs';
 import { connectorFor } from '../../connectors/index.ts';
 import { validateConfig } from '../../connectors/sdk/spec.ts';
+import { unknownConfigObjects } from '../../connectors/sdk/table-objects.ts';
 import type { Connector, ConnectorSession } from '../../connectors/sdk/types.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createEventCodec, type EventCodec } from '../engine/events/index.ts';
@@ -23,6 +24,7 @@ import type { Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
+import { createObjectStore, onObjectsChange } from '../objects/index.ts';
 import {
   ConnectionSecretError,
   createConnectionRegistry,
@@ -66,6 +68,9 @@ export interface Connect {
   /** Stops every reader and sink (what they keep on their systems stays); a second call waits for the first. */
   close(): Promise<void>;
 }
+
+/** How a connection's status starts while its config names objects not defined (yet). */
+const waitingForObjects = 'waiting for object types: config names';
 
 interface Runtime {
   readonly connection: ConnectionRecord;
@@ -131,6 +136,9 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   const positionTable: TopicTable = createTopicTable({ kafka, topic: topics.positions, logger });
   if (!options.configTable) await configTable.open();
   await positionTable.open();
+  // Objects before connections and syncs: a connection naming a custom object finds it known.
+  const objectStore = createObjectStore(configTable, { logger });
+  objectStore.attach();
   const syncs = createSyncRegistry(configTable);
   const connections = createConnectionRegistry(configTable, {
     key: resolveSecretKey(options.secretKey, { logger }),
@@ -253,6 +261,28 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       return;
     }
     const config = validateConfig(connector.spec, connection.config);
+    const unknown = unknownConfigObjects(config);
+    if (unknown.length > 0) {
+      // Objects defined through the API may arrive after the connection (another instance's
+      // API, the order rows are read in): the connection waits, and starts when they come.
+      const message = `${waitingForObjects} ${unknown.map((o) => JSON.stringify(o)).join(', ')}, not an object type (yet); it starts once defined`;
+      logger.warn({ connection: connection.id, objects: unknown }, 'connection waits for objects');
+      if (connections.status(connection.id)?.message !== message) {
+        await connections.setStatus(connection.id, {
+          ok: false,
+          message,
+          checkedAt: new Date().toISOString(),
+        });
+      }
+      return;
+    }
+    if (connections.status(connection.id)?.message.startsWith(waitingForObjects)) {
+      await connections.setStatus(connection.id, {
+        ok: true,
+        message: 'the objects its config names are defined now; it has started',
+        checkedAt: new Date().toISOString(),
+      });
+    }
     await ensureTopics(admin, [writeTopic(topics, connection.id, sizing)]);
     const sinkSession = await openSession({ connector, config, connection });
     const sink = createSinkTask({
@@ -387,6 +417,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     );
   let closing: Promise<void> | undefined;
   const unsubscribe = connections.onChange((id) => enqueue(id));
+  // A connection waiting for an object (see startConnection) starts when the object comes.
+  const stopHearingObjects = onObjectsChange(() => {
+    for (const id of connections.ids()) if (!runtimes.has(id)) enqueue(id);
+  });
   for (const id of connections.ids()) enqueue(id);
   await queue.idle();
 
@@ -400,6 +434,8 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     close() {
       closing ??= (async () => {
         unsubscribe();
+        stopHearingObjects();
+        objectStore.close();
         await queue.idle();
         for (const id of [...runtimes.keys()]) await stopConnection(id);
         releasing.abort();

@@ -27,13 +27,19 @@ import { createResyncDeleted } from './resync-deleted.ts';
 import { createSyncRegistry, type SyncRegistry } from './sync-registry.ts';
 import {
   engineTopics,
+  objectTopics,
   topicNames,
   writeTopic,
   type TopicNames,
   type TopicSizing,
 } from './topics.ts';
 import { type Side, type SyncConfig } from './types.ts';
-import { objectNames } from '../objects/index.ts';
+import {
+  createObjectStore,
+  customObjectNames,
+  objectNames,
+  onObjectsChange,
+} from '../objects/index.ts';
 
 export interface ProcessorOptions {
   readonly brokers: readonly string[];
@@ -98,6 +104,14 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   const table: TopicTable =
     options.configTable ?? createTopicTable({ kafka, topic: topics.config, logger });
   if (!options.configTable) await table.open();
+  // Objects before syncs: a sync of a custom object is never seen before its object.
+  const objectStore = createObjectStore(table, { logger });
+  objectStore.attach();
+  // The topics of objects defined through the API (the API made them; a lost one comes back).
+  await ensureTopics(
+    admin,
+    customObjectNames().flatMap((o) => objectTopics(topics, o, sizing)),
+  );
   const registry = createSyncRegistry(table);
   // Not idempotent on purpose: an idempotent kafkajs producer allows one request in flight, which
   // serialises every partition of both stages. Order per partition holds anyway (a chunk's send
@@ -111,15 +125,63 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
 
   const partitionsOf = partitionCounter(admin);
 
-  const resolve: Stage = createStage({
-    kafka,
-    producer,
-    logger,
-    groupId: `${options.topicPrefix}.resolve`,
-    topics: objectNames().map((o) => topics.changes(o)),
-    handle: createResolveStep({ codec, identity, topics, partitionsOf }),
+  /**
+   * The resolve stage reads the changes topics of every object the registry knows when it
+   * starts. When objects come or go (defined or deleted through the API), it is stopped — its
+   * chunks finish and commit — and started again over the new list in the same consumer group:
+   * committed offsets carry over, a new object's topic is read from its beginning.
+   */
+  const newResolve = (): { stage: Stage; objects: string } => {
+    const names = [...objectNames()];
+    return {
+      objects: names.join(','),
+      stage: createStage({
+        kafka,
+        producer,
+        logger,
+        groupId: `${options.topicPrefix}.resolve`,
+        topics: names.map((o) => topics.changes(o)),
+        handle: createResolveStep({ codec, identity, topics, partitionsOf }),
+      }),
+    };
+  };
+  let resolve = newResolve();
+  await resolve.stage.start();
+  let resolveRunning = true;
+  // Restarts run one at a time; each reads the registry when it runs, so a burst of changes
+  // costs one restart per change at most and ends on the latest list.
+  const restarts = createSerialQueue();
+  let closing = false;
+  async function restartResolve(added: readonly string[]): Promise<void> {
+    if (closing) return;
+    await ensureTopics(
+      admin,
+      added.flatMap((o) => objectTopics(topics, o, sizing)),
+    );
+    if (closing || (resolveRunning && resolve.objects === objectNames().join(','))) return;
+    resolveRunning = false;
+    await resolve.stage.stop();
+    resolve = newResolve();
+    await resolve.stage.start();
+    resolveRunning = true;
+    logger.info({ objects: resolve.objects }, 'resolve stage restarted with the object types');
+  }
+  /** Queues a restart; a failed one (Kafka away) is tried again until one succeeds. */
+  function queueRestart(added: readonly string[]): void {
+    restarts.push(
+      () => restartResolve(added),
+      (err: unknown) => {
+        logger.error({ err }, 'could not restart the resolve stage; retrying');
+        const timer = setTimeout(() => {
+          if (!closing) queueRestart(added);
+        }, 2_000);
+        timer.unref();
+      },
+    );
+  }
+  const stopHearingObjects = onObjectsChange((change) => {
+    if (change.added.length + change.removed.length > 0) queueRestart(change.added);
   });
-  await resolve.start();
 
   const trackerFor = (sync: SyncConfig) =>
     createInitialSyncTracker(redis, areas.initialSync, {
@@ -254,9 +316,13 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     },
     async close() {
       unsubscribe();
+      closing = true;
+      stopHearingObjects();
+      objectStore.close();
+      await restarts.idle();
       await queue.idle();
       for (const id of [...mergers.keys()]) await stopMerger(id);
-      await resolve.stop();
+      await resolve.stage.stop();
       await producer.disconnect();
       await changelog.close();
       if (!options.configTable) await table.close();

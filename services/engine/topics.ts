@@ -33,7 +33,26 @@ export interface TopicSizing {
   readonly replicationFactor: number;
 }
 
-/** The topics the processor needs before it starts (write topics come with each sync). */
+/**
+ * The topics of one object type: its changes and its entities. Created for every object at start
+ * (`engineTopics`) and, for an object defined through the API, by the API before it is stored
+ * (and again by the processor when it hears of it).
+ */
+export function objectTopics(
+  names: TopicNames,
+  object: ObjectType,
+  sizing: TopicSizing,
+): TopicSpec[] {
+  return [
+    { topic: names.changes(object), ...sizing },
+    { topic: names.entities(object), ...sizing },
+  ];
+}
+
+/**
+ * The topics the processor needs before it starts (write topics come with each sync): those of
+ * every object the registry knows now.
+ */
 export function engineTopics(names: TopicNames, sizing: TopicSizing): TopicSpec[] {
   const plain = (topic: string): TopicSpec => ({ topic, ...sizing });
   return [

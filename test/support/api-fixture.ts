@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { pino } from 'pino';
 import { buildApp } from '../../services/api/app.ts';
-import type { EngineControl } from '../../services/api/deps.ts';
+import type { EngineControl, ObjectControl } from '../../services/api/deps.ts';
 import { createTrackerEngine } from '../../services/api/engine-adapter.ts';
 import {
   createConnectionRegistry,
@@ -13,6 +13,8 @@ import {
   type ConnectionRegistry,
 } from '../../services/connect/connections.ts';
 import { createSyncRegistry, type SyncRegistry } from '../../services/engine/sync-registry.ts';
+import { objectTopics, topicNames } from '../../services/engine/topics.ts';
+import { createObjectStore } from '../../services/objects/index.ts';
 import { createKafka } from '../../services/kafka/client.ts';
 import { createTopicTable, type TopicTable } from '../../services/kafka/table.ts';
 import { ensureTopics } from '../../services/kafka/topics.ts';
@@ -116,6 +118,18 @@ export async function startApiFixture(
     key: deriveSecretKey(randomBytes(24).toString('hex')),
   });
   const syncs = createSyncRegistry(table);
+  // Object types defined through this app: rows of its table, topics under its own prefix.
+  const objectStore = createObjectStore(table);
+  objectStore.attach();
+  const objectTopicsMade: string[] = [];
+  const objects: ObjectControl = {
+    store: objectStore,
+    async ensureTopics(object) {
+      const specs = objectTopics(topicNames(name), object, { partitions: 1, replicationFactor: 1 });
+      await ensureTopics(admin, specs);
+      objectTopicsMade.push(...specs.map((t) => t.topic));
+    },
+  };
   const redis = new Redis(ep.redisUrl);
   const logs: string[] = [];
   const sink = new Writable({
@@ -131,6 +145,7 @@ export async function startApiFixture(
     syncs,
     health,
     engine: options.engine ?? createTrackerEngine(redis, name),
+    objects,
     tokens: ['another-token-0123456789', token],
     logger: pino({ level: 'debug' }, sink),
     ...(options.connectorTimeoutMs ? { connectorTimeoutMs: options.connectorTimeoutMs } : {}),
@@ -151,8 +166,9 @@ export async function startApiFixture(
       app.inject({ ...o, headers: { authorization: `Bearer ${token}`, ...(o.headers ?? {}) } }),
     async close() {
       await app.close();
+      objectStore.close();
       await table.close();
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.deleteTopics({ topics: [topic, ...objectTopicsMade] }).catch(() => undefined);
       await admin.disconnect();
       await deletePrefixKeys(redis, name);
       redis.disconnect();

@@ -48,8 +48,11 @@ describe('hubspot objects from the descriptors', () => {
       expect.arrayContaining(['products', 'tickets', 'orders', 'invoices', 'contacts']),
     );
     const specProperties = spec.properties as Record<string, unknown>;
-    const objects = specProperties.objects as { items: { enum: string[] }; default: string[] };
-    expect(objects.items.enum).toEqual(expected);
+    const objects = specProperties.objects as {
+      items: { examples: string[] };
+      default: string[];
+    };
+    expect(objects.items.examples).toEqual(expected);
     expect(objects.default).toEqual(['contacts', 'companies', 'deals']);
     const perObject = specProperties.properties as { properties: Record<string, unknown> };
     expect(Object.keys(perObject.properties)).toEqual(expected);

@@ -6,6 +6,7 @@ import {
   type ConnectionRecord,
   type ConnectionStatus,
 } from '../../connect/connections.ts';
+import { configObjectProblem } from '../config-objects.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import {
@@ -82,6 +83,8 @@ export function connectionRoutes(
       } catch (err) {
         throw new ApiError('validation', `config: ${messageOf(err)}`);
       }
+      const objectProblem = configObjectProblem(type, validated);
+      if (objectProblem) throw new ApiError('validation', `config: ${objectProblem}`);
       const id = newId('conn');
       const check = await checkConfig(deps, connector, id, validated);
       await connections.put({ id, type, name, config, ...(limits ? { limits } : {}) });

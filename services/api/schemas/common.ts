@@ -1,4 +1,3 @@
-import { objectNames } from '../../objects/index.ts';
 /**
  * JSON Schemas shared by the routes: Fastify validates requests with them and @fastify/swagger
  * turns them into the OpenAPI document at /docs.
@@ -42,10 +41,15 @@ export const idParams = {
 } as const;
 
 export const sideSchema = { type: 'string', enum: ['a', 'b'] } as const;
-/** Every object type the registry knows (services/objects), built-in and installed. */
+/**
+ * An object type's name. Fastify compiles schemas once, and objects defined through the API join
+ * the registry later: the schema checks the name's form, the sync model checks it exists
+ * (400 `TANDEM_E_SYNC_*` naming the known objects, see GET /v1/objects).
+ */
 export const objectTypeSchema = {
   type: 'string',
-  enum: [...objectNames()],
+  pattern: '^[a-z][a-z0-9_]{0,49}$',
+  description: 'An object type of GET /v1/objects, e.g. `contacts`.',
 } as const;
 export const directionSchema = {
   type: 'string',

@@ -19,9 +19,17 @@ const objectView = {
     'associations',
     'emailRule',
     'hubspot',
+    'origin',
   ],
   properties: {
     name: { type: 'string', description: 'The `object` of a sync, e.g. `contacts`.' },
+    origin: {
+      type: 'string',
+      enum: ['builtin', 'file', 'api'],
+      description:
+        '`builtin`: part of Tandem; `file`: a descriptor of `TANDEM_OBJECTS_DIR`; `api`: defined ' +
+        'through `POST /v1/objects` (only these can be deleted).',
+    },
     singular: { type: 'string' },
     label: { type: 'string' },
     description: { type: 'string' },
@@ -127,4 +135,145 @@ export const getObjectSchema = {
     properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
   },
   response: { 200: objectView, ...errors(400, 401, 404) },
+} as const;
+
+const identifier = '^[a-z][a-z0-9_]{0,49}$';
+const propertyName = '^[A-Za-z_][A-Za-z0-9_]{0,99}$';
+
+/** `POST /v1/objects`: a custom object's definition (services/objects/custom.ts). */
+const objectDefinition = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'singular', 'label', 'properties'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: identifier,
+      description: 'Plural, lower case: the `object` of syncs and the topic suffix.',
+    },
+    singular: {
+      type: 'string',
+      pattern: identifier,
+      description: 'Associations to it are configured as `<singular>Id` in database connections.',
+    },
+    label: { type: 'string', minLength: 1, maxLength: 100 },
+    description: { type: 'string', maxLength: 500 },
+    properties: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 500,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'label', 'type'],
+        properties: {
+          name: { type: 'string', pattern: propertyName },
+          label: { type: 'string', minLength: 1, maxLength: 100 },
+          type: {
+            type: 'string',
+            enum: ['string', 'text', 'email', 'phone', 'number', 'date', 'datetime'],
+          },
+        },
+      },
+    },
+    required: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 500,
+      uniqueItems: true,
+      items: { type: 'string', pattern: propertyName },
+      description: 'Default: the match property, else the first property.',
+    },
+    matchKey: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['property', 'normalize'],
+      description:
+        'How records of two systems are recognised as the same on the initial sync (the key is ' +
+        "named after the property). Absent: records are matched by the identity map's links only.",
+      properties: {
+        property: { type: 'string', pattern: propertyName },
+        normalize: { type: 'string', enum: ['email', 'domain', 'company-name', 'text'] },
+      },
+    },
+    displayLabel: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      items: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 20,
+        items: { type: 'string', pattern: propertyName },
+      },
+      description: 'Default: `[[<first property>]]`.',
+    },
+    associations: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['to', 'primaryOnly'],
+        properties: {
+          to: { type: 'string', pattern: identifier },
+          primaryOnly: { type: 'boolean' },
+        },
+      },
+    },
+    hubspot: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['objectType'],
+      description: "The HubSpot custom object it syncs with (HubSpot's CRM v3 object APIs).",
+      properties: {
+        objectType: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_-]{1,100}$',
+          description:
+            'The object type id (`2-12345`) or fully qualified name (`p_subscriptions`).',
+        },
+        properties: {
+          type: 'object',
+          maxProperties: 500,
+          additionalProperties: { type: 'string', minLength: 1, maxLength: 200 },
+          description: 'Canonical property → HubSpot property name, where they differ.',
+        },
+        lastModified: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: 'Default `hs_lastmodifieddate`.',
+        },
+        primaryTypeIds: {
+          type: 'object',
+          maxProperties: 50,
+          additionalProperties: { type: 'integer', minimum: 1 },
+          description: 'Association target → HubSpot\'s "Primary" association type id.',
+        },
+      },
+    },
+  },
+} as const;
+
+const nameParams = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+export const createObjectSchema = {
+  tags: ['objects'],
+  summary:
+    'Define an object type (its Kafka topics are created first); 409 TANDEM_E_OBJECT_EXISTS for a taken name',
+  body: objectDefinition,
+  response: { 201: objectView, ...errors(400, 401, 409, 503) },
+} as const;
+
+export const deleteObjectSchema = {
+  tags: ['objects'],
+  summary:
+    'Delete an object type defined through the API (409 while a sync, connection or object names it)',
+  params: nameParams,
+  response: { 204: { type: 'null' }, ...errors(400, 401, 404, 409, 503) },
 } as const;

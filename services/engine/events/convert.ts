@@ -1,5 +1,5 @@
 import type { ErrorCategory, OutcomeStatus } from '../types.ts';
-import { objectNames } from '../../objects/index.ts';
+import { isObjectType, objectNames } from '../../objects/index.ts';
 import type { EventKind, EventValues } from './kinds.ts';
 
 /**
@@ -31,7 +31,6 @@ const errorCategories: Record<ErrorCategory, true> = {
   conflict: true,
 };
 
-const objectTypeSet: ReadonlySet<string> = new Set(objectNames());
 const statusSet: ReadonlySet<string> = new Set(Object.keys(outcomeStatuses));
 const categorySet: ReadonlySet<string> = new Set(Object.keys(errorCategories));
 
@@ -50,9 +49,19 @@ function oneOf(set: ReadonlySet<string>, value: unknown, path: string, fail: Fai
   }
 }
 
+/**
+ * Object types are checked against the registry at call time: objects defined through the API
+ * (services/objects/store.ts) join it while the process runs.
+ */
+function objectType(value: unknown, path: string, fail: Fail): void {
+  if (typeof value !== 'string' || !isObjectType(value)) {
+    fail(path, `${JSON.stringify(value)} is not one of ${objectNames().join(', ')}`);
+  }
+}
+
 function checkRecordData(node: Node, path: string, fail: Fail): void {
   const prefix = path === '' ? '' : `${path}.`;
-  oneOf(objectTypeSet, node.object, `${prefix}object`, fail);
+  objectType(node.object, `${prefix}object`, fail);
   const fields = asNode(node.fields);
   // avsc decodes a map into `{}` by assignment, where a `__proto__` key would be lost.
   if (Object.prototype.hasOwnProperty.call(fields, '__proto__')) {
@@ -60,7 +69,7 @@ function checkRecordData(node: Node, path: string, fail: Fail): void {
   }
   const associations = Array.isArray(node.associations) ? (node.associations as unknown[]) : [];
   associations.forEach((assoc, i) => {
-    oneOf(objectTypeSet, asNode(assoc).object, `${prefix}associations.${i}.object`, fail);
+    objectType(asNode(assoc).object, `${prefix}associations.${i}.object`, fail);
   });
 }
 
@@ -76,10 +85,10 @@ export function checkCodedStrings(kind: EventKind, value: unknown, fail: Fail): 
       checkRecordData(asNode(node.change), 'change', fail);
       return;
     case 'snapshot-done':
-      oneOf(objectTypeSet, node.object, 'object', fail);
+      objectType(node.object, 'object', fail);
       return;
     case 'outcome':
-      oneOf(objectTypeSet, node.object, 'object', fail);
+      objectType(node.object, 'object', fail);
       oneOf(statusSet, node.status, 'status', fail);
       if (node.category !== null) oneOf(categorySet, node.category, 'category', fail);
       return;
