@@ -6,6 +6,7 @@ import type { PropertyCache } from './discover.ts';
 import { classifyError, codes, HubSpotResponseError } from './errors.ts';
 import type { HubSpotHttp } from './http.ts';
 import { COMMAND_ID_PROPERTY, objectPath } from './objects.ts';
+import { isCustomObject, schemaScope } from './scopes.ts';
 
 /**
  * The property that makes creates of objects without a natural key idempotent across restarts.
@@ -22,7 +23,8 @@ import { COMMAND_ID_PROPERTY, objectPath } from './objects.ts';
  * discover leaves it out of the catalog, reads never request it, and a command naming it is
  * refused (objects.ts `internalProperties`).
  *
- * When it cannot be set up — the private app lacks the `crm.schemas.<objectType>.write` scope
+ * When it cannot be set up — the private app lacks the schema write scope (scopes.ts:
+ * `crm.schemas.<objectType>.write`, a custom object's `crm.schemas.custom.write`)
  * (403), or a property of that name exists without unique values — that object's creates fail, as
  * config errors whose hint says what to do; its updates, deletes and everything else go on.
  * There is deliberately no fallback to remembering creates in memory: that is the behaviour that
@@ -35,23 +37,32 @@ import { COMMAND_ID_PROPERTY, objectPath } from './objects.ts';
  * connection that only reads needs no schema scope at all.
  */
 
-/** The property group HubSpot files an object's own properties in, e.g. `dealinformation`. */
-export function defaultGroup(object: ObjectType): string {
-  return `${objectDescriptor(object).singular}information`;
+/**
+ * The property group HubSpot files a built-in object's own properties in, e.g. `dealinformation`;
+ * null for a custom object, whose groups its schema's creator chose (HubSpot publishes no name).
+ */
+export function defaultGroup(object: ObjectType): string | null {
+  return isCustomObject(object) ? null : `${objectDescriptor(object).singular}information`;
 }
 
 /**
  * The create body ("Properties" API: name, label, type, fieldType, groupName are required). The
- * group is the object's usual one when HubSpot lists it, else the group of its first property.
+ * group is the object's usual one when HubSpot lists it, else the group of its first property (a
+ * custom object's: the group its schema's properties went in).
  */
 export function commandIdProperty(object: ObjectType, groups: readonly string[] = []) {
   const usual = defaultGroup(object);
   const noun = objectDescriptor(object).singular;
+  const first = groups[0];
+  const groupName =
+    usual !== null && (groups.length === 0 || groups.includes(usual))
+      ? usual
+      : (first ?? usual ?? `${noun}information`);
   return {
     name: COMMAND_ID_PROPERTY,
     label: 'Tandem command id',
     description: `Set by Tandem on the ${noun} records it creates so that a retried create updates the same record. Do not edit.`,
-    groupName: groups.length === 0 || groups.includes(usual) ? usual : (groups[0] ?? usual),
+    groupName,
     type: 'string',
     fieldType: 'text',
     hasUniqueValue: true,
@@ -59,10 +70,7 @@ export function commandIdProperty(object: ObjectType, groups: readonly string[] 
   } as const;
 }
 
-/** The scope that lets a private app create the object's properties. */
-export function schemaScope(object: ObjectType): string {
-  return `crm.schemas.${objectPath(object)}.write`;
-}
+export { schemaScope } from './scopes.ts';
 
 export const REFUSAL_RETRY_MS = 60_000;
 

@@ -7,6 +7,7 @@ import { classifyError } from './errors.ts';
 import { createHttp } from './http.ts';
 import { hubspotObjectNames, objectPath, readProperties } from './objects.ts';
 import { type HubSpotPosition, startPosition } from './position.ts';
+import { objectScopes } from './scopes.ts';
 import { createPacer } from './rate-limit.ts';
 import { snapshotRecords } from './snapshot.ts';
 import type { HubSpotConfig } from './spec.ts';
@@ -48,7 +49,12 @@ export function openSession(
         });
         return { ok: true, message: `HubSpot answered a read of ${object}` };
       } catch (err) {
-        return { ok: false, message: messageOf(err), category: classifyError(err).category };
+        const category = classifyError(err).category;
+        // A refused read names the scopes that cover it (a custom object's are
+        // crm.objects.custom.*, not crm.objects.<objectType>.*).
+        const needs =
+          category === 'auth' ? `; the private app needs ${objectScopes(object).join(', ')}` : '';
+        return { ok: false, message: `${messageOf(err)}${needs}`, category };
       }
     },
     async discover() {

@@ -45,6 +45,8 @@ export interface HubSpotSimulatorControl {
   seed(type: ObjectType, records: SeedInput[]): StoredRecord[];
   all(type: ObjectType): StoredRecord[];
   addProperty(type: ObjectType, input: CustomPropertyInput): PropertyDefinition;
+  /** The object's property definitions (what `GET /crm/v3/properties/{objectType}` lists). */
+  properties(type: ObjectType): PropertyDefinition[];
   /**
    * Defines a custom object as `POST /crm/v3/schemas` would (same validation and answer); its
    * records are then addressed by `objectTypeId`, `fullyQualifiedName` or `p_<name>`.
@@ -161,6 +163,7 @@ export function createHubSpotSimulator(options: HubSpotSimulatorOptions = {}): H
     seed: (type, records) => records.map((r) => ctx.records.seed(type, r)),
     all: (type) => [...ctx.records.list(type), ...ctx.records.list(type, true)],
     addProperty: (type, input) => ctx.properties.add(type, input),
+    properties: (type) => ctx.properties.list(type),
     defineObject: (input) => createSchema(ctx, input),
     portalId: ctx.portalId,
     injectFault: (spec) => ctx.faults.inject(spec),
