@@ -198,7 +198,7 @@ describe('DELETE /v1/objects/:name', () => {
 
   it('is refused while a sync or a connection names it, and deletes it after', async () => {
     // A table of subscriptions, read by two connections (same schema: the sync is never started).
-    const schema = (env.pg.config as { schema: string }).schema;
+    const schema = (env.pg.config as unknown as { schema: string }).schema;
     const db = new pg.Client({ connectionString: endpoints().postgresUrl });
     await db.connect();
     try {
