@@ -219,7 +219,7 @@ describe('a custom object type defined through the API', () => {
     expect([...(await b.db.rows(MEMBERSHIPS)).values()].map((r) => r.code)).toEqual(['Bronze 7']);
   }, 150_000);
 
-  it('PostgreSQL ↔ HubSpot: both ways, with the v4 association to the contact', async () => {
+  it('PostgreSQL ↔ HubSpot: matched by code, both ways, with the v4 association to the contact', async () => {
     const [ann = ''] = await c.db.insert('contacts', [
       { email: 'cm-ann@example.com', firstname: 'Ann' },
     ]);
@@ -228,6 +228,10 @@ describe('a custom object type defined through the API', () => {
     ]);
     await c.db.insert(MEMBERSHIPS, [
       { code: 'PLAT-9', plan: 'platinum', seats: '10', status: 'active', 'assoc:contacts': ann },
+    ]);
+    // HubSpot already has it, its code in other case and spacing: matched, not duplicated.
+    const [platH = ''] = await h.db.insert(MEMBERSHIPS, [
+      { code: ' plat-9', plan: 'platinum (hub)', seats: '8', status: 'trial' },
     ]);
 
     await run('contacts', c, h);
@@ -252,7 +256,16 @@ describe('a custom object type defined through the API', () => {
       60_000,
       1_000,
     );
+    await waitFor(
+      'the winner’s (PostgreSQL’s) values on HubSpot’s matched membership',
+      async () => (await one(h.db, MEMBERSHIPS, 'code', 'plat-9'))?.plan === 'platinum',
+      30_000,
+      1_000,
+    );
+    expect(await rowsWith(h.db, MEMBERSHIPS, 'code', 'plat-9')).toHaveLength(1);
+    expect(await rowsWith(c.db, MEMBERSHIPS, 'code', 'plat-9')).toHaveLength(1);
     expect(await one(h.db, MEMBERSHIPS, 'code', 'plat-9')).toMatchObject({
+      id: platH,
       code: 'PLAT-9',
       plan: 'platinum',
       seats: '10',
@@ -291,8 +304,15 @@ describe('a custom object type defined through the API', () => {
   }, 150_000);
 
   it('DELETE /v1/objects/memberships is refused while a sync uses it, then accepted', async () => {
-    const refused = await fx.call<{ code?: string }>('DELETE', `/v1/objects/${MEMBERSHIPS}`);
+    const refused = await fx.call<{ error?: { code?: string; message?: string } }>(
+      'DELETE',
+      `/v1/objects/${MEMBERSHIPS}`,
+    );
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.error?.code).toBe('TANDEM_E_OBJECT_IN_USE');
+    // It names what uses it: the two memberships syncs (the second and the fourth made).
+    expect(refused.body.error?.message).toContain(`sync ${syncs[1] ?? '?'}`);
+    expect(refused.body.error?.message).toContain(`sync ${syncs[3] ?? '?'}`);
     expect((await fx.call('GET', `/v1/objects/${MEMBERSHIPS}`)).status).toBe(200);
 
     for (const id of syncs.splice(0)) {
