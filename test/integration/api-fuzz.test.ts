@@ -49,7 +49,7 @@ const runsPerRoute = Number(process.env.TANDEM_FUZZ_RUNS ?? 300);
  * Creating a connection checks it live (PostgreSQL, MariaDB, the simulator; a refused port costs
  * the connector's retries): a third of the runs there, so that the fuzz stays well under a minute.
  */
-const costly = new Set(['POST /v1/connections']);
+const costly = new Set(['POST /v1/connections', 'POST /v1/objects']);
 const runsOf = (op: Operation) => (costly.has(op.key) ? Math.ceil(runsPerRoute / 3) : runsPerRoute);
 const concurrentBatches = Math.ceil(runsPerRoute / 4);
 /**
@@ -389,6 +389,26 @@ function connectionHint(path: readonly string[]): fc.Arbitrary<unknown> | undefi
   return undefined;
 }
 
+/**
+ * A sound object definition (random ones mostly name properties they lack): a few names, so that
+ * later requests meet existing objects (409) and DELETE /v1/objects/{name} finds some to delete.
+ */
+const objectDefinition = fc
+  .tuple(
+    fc.constantFrom('fuzz_gizmos', 'fuzz_widgets', 'fuzz_parts'),
+    fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/), { minLength: 1, maxLength: 5 }),
+    fc.boolean(),
+    fc.constantFrom('text', 'email', 'domain', 'company-name'),
+  )
+  .map(([name, props, match, normalize]) => ({
+    name,
+    singular: name.slice(0, -1),
+    label: name,
+    properties: props.map((p) => ({ name: p, label: p, type: 'string' })),
+    ...(match ? { matchKey: { property: props[0], normalize } } : {}),
+    associations: [{ to: 'contacts', primaryOnly: false }],
+  }));
+
 /** A whole valid body: POST /v1/connections pairs each type with a config of its spec. */
 function validBody(op: Operation, schema: Schema, hint: Hint): fc.Arbitrary<unknown> {
   const generic = validBySchema(schema, hint) as fc.Arbitrary<Record<string, unknown>>;
@@ -426,6 +446,7 @@ function validBody(op: Operation, schema: Schema, hint: Hint): fc.Arbitrary<unkn
   if (op.key === 'PATCH /v1/syncs/{id}') {
     return fc.oneof(fc.record(settings, { requiredKeys: [] }), generic);
   }
+  if (op.key === 'POST /v1/objects') return fc.oneof(objectDefinition, generic);
   return valid(schema, hint);
 }
 
@@ -620,7 +641,7 @@ function segmentArb(op: Operation, schema: Schema): fc.Arbitrary<Segment> {
       ? [...spares]
       : [pgId, hsId, ...spares]
     : op.path.startsWith('/v1/objects')
-      ? [...objectNames()]
+      ? [...objectNames(), 'fuzz_gizmos', 'fuzz_widgets', 'fuzz_parts']
       : api.syncs.list().map((s) => s.id);
   const plain = (s: string): Segment => {
     const encoded = percentEncode(s);
