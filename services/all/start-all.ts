@@ -37,8 +37,10 @@ export interface All {
 /**
  * Every role in one process (the embedded default, `tandem all`): the processor, the connectors,
  * the outcomes sink into ClickHouse and the API, which drives the in-process processor directly
- * (progress, resync-deleted). They share one reader of the config topic. Started in dependency
- * order, closed in reverse.
+ * (progress, resync-deleted). They share one reader of the config topic and one object registry:
+ * each role attaches its object store to the shared table before it reads syncs or connections
+ * (the first to see an `object/<name>` row defines it, the others find nothing new), and the
+ * outcomes sink decodes through the same registry. Started in dependency order, closed in reverse.
  */
 export async function startAll(options: AllOptions): Promise<All> {
   const { logger } = options;
