@@ -231,7 +231,7 @@ const objectDefinition = {
           type: 'string',
           pattern: '^[A-Za-z0-9_-]{1,100}$',
           description:
-            'The object type id (`2-12345`) or fully qualified name (`p_subscriptions`).',
+            'The object type id (`2-12345`) or fully qualified name (`p_<name>`, e.g. `p_memberships`).',
         },
         properties: {
           type: 'object',
