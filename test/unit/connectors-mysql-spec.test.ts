@@ -7,6 +7,7 @@ import {
   type MysqlConfig,
 } from '../../connectors/mysql/spec.ts';
 import { secretPaths, validateConfig } from '../../connectors/sdk/spec.ts';
+import { unknownConfigObjects } from '../../connectors/sdk/table-objects.ts';
 
 const minimal = {
   host: 'db',
@@ -25,9 +26,16 @@ describe('mysql config spec', () => {
 
   it('rejects unknown properties, unknown objects and objects without a table', () => {
     expect(() => validateConfig(spec, { ...minimal, schema: 'x' })).toThrow(/config/i);
+    // Object names are checked by form here (objects defined through the API come after the
+    // spec is compiled); the API and the connect role refuse names the registry does not know.
     expect(() =>
-      validateConfig(spec, { ...minimal, objects: { widgets: { table: 't' } } }),
+      validateConfig(spec, { ...minimal, objects: { 'Widgets-1': { table: 't' } } }),
     ).toThrow();
+    expect(
+      unknownConfigObjects(
+        validateConfig(spec, { ...minimal, objects: { widgets: { table: 't' } } }),
+      ),
+    ).toEqual(['widgets']);
     // Every object type of the descriptors is one (tickets, orders, …), with its FK keys.
     const orders = { table: 'o', fields: { contactId: 'c', companyId: 'co', dealId: 'd' } };
     expect(() =>

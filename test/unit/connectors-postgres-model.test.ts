@@ -8,6 +8,7 @@ import {
 import { toRecord } from '../../connectors/postgres/records.ts';
 import { spec } from '../../connectors/postgres/spec.ts';
 import { validateConfig } from '../../connectors/sdk/spec.ts';
+import { unknownConfigObjects } from '../../connectors/sdk/table-objects.ts';
 
 function column(name: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
   return {
@@ -142,7 +143,14 @@ describe('postgres config spec', () => {
 
   it('refuses unknown properties, unknown objects and slot names a slot cannot have', () => {
     expect(() => validateConfig(spec, { ...base, sslmode: 'x' })).toThrow(/config/i);
-    expect(() => validateConfig(spec, { ...base, objects: { widgets: { table: 't' } } })).toThrow();
+    // Object names are checked by form here (objects defined through the API come after the
+    // spec is compiled); the API and the connect role refuse names the registry does not know.
+    expect(() =>
+      validateConfig(spec, { ...base, objects: { 'Widgets-1': { table: 't' } } }),
+    ).toThrow();
+    expect(
+      unknownConfigObjects(validateConfig(spec, { ...base, objects: { widgets: { table: 't' } } })),
+    ).toEqual(['widgets']);
     expect(() => validateConfig(spec, { ...base, objects: {} })).toThrow();
     expect(() => validateConfig(spec, { ...base, slotName: 'Bad-Name' })).toThrow();
   });
