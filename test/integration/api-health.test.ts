@@ -69,7 +69,7 @@ describe('health views', () => {
 
   it.each([
     ['status=broken'],
-    ['object=tickets'],
+    ['object=spaceships'],
     ['limit=0'],
     ['limit=5000'],
     ['limit=ten'],

@@ -86,7 +86,7 @@ describe('POST /v1/syncs', () => {
   it.each([
     ['a missing direction', { direction: undefined }, 'TANDEM_E_VALIDATION'],
     ['an unknown direction', { direction: 'sideways' }, 'TANDEM_E_VALIDATION'],
-    ['an unknown object', { object: 'tickets' }, 'TANDEM_E_VALIDATION'],
+    ['an unknown object', { object: 'spaceships' }, 'TANDEM_E_SYNC_INVALID'],
     [
       'a mapping of an unknown field',
       { mappings: [{ a: 'shoe_size', b: 'email' }] },
@@ -124,7 +124,8 @@ describe('POST /v1/syncs', () => {
   });
 
   it('refuses an object a connection does not have', async () => {
-    const res = await createSync(contactsSync({ object: 'deals' }));
+    // The HubSpot connection syncs its default objects (contacts, companies, deals), not products.
+    const res = await createSync(contactsSync({ object: 'products' }));
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('TANDEM_E_SYNC_OBJECT_UNSUPPORTED');
   });

@@ -3,6 +3,7 @@ import type { ObjectType } from '../../engine/types.ts';
 import type { RecordFilter, RecordStatus } from '../../outcomes/health-types.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import { isObjectType } from '../../objects/index.ts';
 import { healthSchema, recordsSchema, timelineSchema } from '../schemas/health.ts';
 import { syncSources } from '../sources.ts';
 import { storedSync } from './syncs.ts';
@@ -68,6 +69,12 @@ export function syncHealthRoutes(
       const from = parseTime('from', q.from);
       const to = parseTime('to', q.to);
       checkRange(from, to);
+      if (q.object !== undefined && !isObjectType(q.object)) {
+        throw new ApiError(
+          'validation',
+          `object: there is no object type ${JSON.stringify(q.object)}`,
+        );
+      }
       const filter: RecordFilter = {
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
