@@ -1,8 +1,28 @@
 import type { SchemaObject } from 'ajv';
 import type { ObjectDescriptor } from './types.ts';
 
-const identifier = '^[a-z][a-z0-9_]{0,49}$';
-const propertyName = '^[A-Za-z_][A-Za-z0-9_]{0,99}$';
+export const identifier = '^[a-z][a-z0-9_]{0,49}$';
+export const propertyName = '^[A-Za-z_][A-Za-z0-9_]{0,99}$';
+
+/** A descriptor's `properties`: the canonical properties, with labels and types. */
+export const propertiesSchema: SchemaObject = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 500,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'label', 'type'],
+    properties: {
+      name: { type: 'string', pattern: propertyName },
+      label: { type: 'string', minLength: 1, maxLength: 100 },
+      type: {
+        type: 'string',
+        enum: ['string', 'text', 'email', 'phone', 'number', 'date', 'datetime'],
+      },
+    },
+  },
+};
 
 /**
  * The JSON Schema of a descriptor (types.ts), for descriptors read from JSON files. What a schema
@@ -29,24 +49,7 @@ export const descriptorSchema: SchemaObject = {
     singular: { type: 'string', pattern: identifier },
     label: { type: 'string', minLength: 1, maxLength: 100 },
     description: { type: 'string', maxLength: 500 },
-    properties: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 500,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'label', 'type'],
-        properties: {
-          name: { type: 'string', pattern: propertyName },
-          label: { type: 'string', minLength: 1, maxLength: 100 },
-          type: {
-            type: 'string',
-            enum: ['string', 'text', 'email', 'phone', 'number', 'date', 'datetime'],
-          },
-        },
-      },
-    },
+    properties: propertiesSchema,
     required: {
       type: 'array',
       minItems: 1,

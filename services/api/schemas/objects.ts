@@ -1,3 +1,4 @@
+import { identifier, propertiesSchema, propertyName } from '../../objects/schema.ts';
 import { errors } from './common.ts';
 
 /**
@@ -137,9 +138,6 @@ export const getObjectSchema = {
   response: { 200: objectView, ...errors(400, 401, 404) },
 } as const;
 
-const identifier = '^[a-z][a-z0-9_]{0,49}$';
-const propertyName = '^[A-Za-z_][A-Za-z0-9_]{0,99}$';
-
 /** `POST /v1/objects`: a custom object's definition (services/objects/custom.ts). */
 const objectDefinition = {
   type: 'object',
@@ -158,24 +156,7 @@ const objectDefinition = {
     },
     label: { type: 'string', minLength: 1, maxLength: 100 },
     description: { type: 'string', maxLength: 500 },
-    properties: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 500,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'label', 'type'],
-        properties: {
-          name: { type: 'string', pattern: propertyName },
-          label: { type: 'string', minLength: 1, maxLength: 100 },
-          type: {
-            type: 'string',
-            enum: ['string', 'text', 'email', 'phone', 'number', 'date', 'datetime'],
-          },
-        },
-      },
-    },
+    properties: propertiesSchema,
     required: {
       type: 'array',
       minItems: 1,
