@@ -1,12 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { calls } from './builtin/calls.ts';
 import { companies } from './builtin/companies.ts';
 import { contacts } from './builtin/contacts.ts';
 import { deals } from './builtin/deals.ts';
 import { invoices } from './builtin/invoices.ts';
+import { meetings } from './builtin/meetings.ts';
+import { notes } from './builtin/notes.ts';
 import { orders } from './builtin/orders.ts';
 import { products } from './builtin/products.ts';
+import { tasks } from './builtin/tasks.ts';
 import { tickets } from './builtin/tickets.ts';
 import { checkDescriptor, descriptorSchema } from './schema.ts';
 import type { ObjectDescriptor } from './types.ts';
@@ -27,6 +31,10 @@ export const builtinObjects: readonly ObjectDescriptor[] = [
   tickets,
   orders,
   invoices,
+  notes,
+  tasks,
+  calls,
+  meetings,
 ];
 
 const validate = new Ajv({ allErrors: true }).compile<ObjectDescriptor>(descriptorSchema);
