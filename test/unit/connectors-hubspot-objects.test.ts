@@ -215,7 +215,16 @@ describe('hubspot createMatchKey', () => {
 
   it('keys creates by command id exactly for the objects without match rules', () => {
     const keyed = hubspotObjectNames().filter((o) => !hasMatchKeys(o));
-    expect(keyed).toEqual(['deals', 'tickets', 'orders', 'invoices']);
+    expect(keyed).toEqual([
+      'deals',
+      'tickets',
+      'orders',
+      'invoices',
+      'notes',
+      'tasks',
+      'calls',
+      'meetings',
+    ]);
     expect(hubspotObjectNames().filter(uniqueInHubSpot)).toEqual(['contacts']);
   });
 

@@ -102,6 +102,10 @@ describe('postgres object order', () => {
       'tickets',
       'orders',
       'invoices',
+      'notes',
+      'tasks',
+      'calls',
+      'meetings',
     ]);
     const some = { objects: { deals: { table: 'd' }, contacts: { table: 'c' } } };
     expect(configuredObjects(some as unknown as PostgresConfig)).toEqual(['contacts', 'deals']);

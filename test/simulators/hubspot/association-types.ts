@@ -5,7 +5,9 @@ import type { ObjectType } from './types.ts';
  * "HubSpot defined association types": Primary and Unlabeled; ids from its association type id
  * table: contact/company/deal as before; ticket→contact 16, ticket→company 26 and its Primary
  * 339; order→contact 507, order→company 509, order→deal 512; invoice→contact 177; each with its
- * inverse). Products have no direct associations here (HubSpot ties them to deals through line
+ * inverse; activities (notes, tasks, calls, meetings) unlabeled to and from contacts, companies
+ * and deals: note 202/190/214, task 204/192/216, call 194/182/206, meeting 200/188/212, each
+ * inverse one less). Products have no direct associations here (HubSpot ties them to deals through line
  * items, which the simulator does not serve).
  * Types are directional; each has a paired type for the opposite direction.
  */
@@ -44,6 +46,30 @@ const DEFS: AssociationTypeDef[] = [
   { typeId: 511, from: 'deals', to: 'orders', label: null, inverse: 512, single: false },
   { typeId: 177, from: 'invoices', to: 'contacts', label: null, inverse: 178, single: false },
   { typeId: 178, from: 'contacts', to: 'invoices', label: null, inverse: 177, single: false },
+  { typeId: 202, from: 'notes', to: 'contacts', label: null, inverse: 201, single: false },
+  { typeId: 201, from: 'contacts', to: 'notes', label: null, inverse: 202, single: false },
+  { typeId: 190, from: 'notes', to: 'companies', label: null, inverse: 189, single: false },
+  { typeId: 189, from: 'companies', to: 'notes', label: null, inverse: 190, single: false },
+  { typeId: 214, from: 'notes', to: 'deals', label: null, inverse: 213, single: false },
+  { typeId: 213, from: 'deals', to: 'notes', label: null, inverse: 214, single: false },
+  { typeId: 204, from: 'tasks', to: 'contacts', label: null, inverse: 203, single: false },
+  { typeId: 203, from: 'contacts', to: 'tasks', label: null, inverse: 204, single: false },
+  { typeId: 192, from: 'tasks', to: 'companies', label: null, inverse: 191, single: false },
+  { typeId: 191, from: 'companies', to: 'tasks', label: null, inverse: 192, single: false },
+  { typeId: 216, from: 'tasks', to: 'deals', label: null, inverse: 215, single: false },
+  { typeId: 215, from: 'deals', to: 'tasks', label: null, inverse: 216, single: false },
+  { typeId: 194, from: 'calls', to: 'contacts', label: null, inverse: 193, single: false },
+  { typeId: 193, from: 'contacts', to: 'calls', label: null, inverse: 194, single: false },
+  { typeId: 182, from: 'calls', to: 'companies', label: null, inverse: 181, single: false },
+  { typeId: 181, from: 'companies', to: 'calls', label: null, inverse: 182, single: false },
+  { typeId: 206, from: 'calls', to: 'deals', label: null, inverse: 205, single: false },
+  { typeId: 205, from: 'deals', to: 'calls', label: null, inverse: 206, single: false },
+  { typeId: 200, from: 'meetings', to: 'contacts', label: null, inverse: 199, single: false },
+  { typeId: 199, from: 'contacts', to: 'meetings', label: null, inverse: 200, single: false },
+  { typeId: 188, from: 'meetings', to: 'companies', label: null, inverse: 187, single: false },
+  { typeId: 187, from: 'companies', to: 'meetings', label: null, inverse: 188, single: false },
+  { typeId: 212, from: 'meetings', to: 'deals', label: null, inverse: 211, single: false },
+  { typeId: 211, from: 'deals', to: 'meetings', label: null, inverse: 212, single: false },
 ];
 
 export const ASSOCIATION_TYPES: readonly AssociationTypeDef[] = DEFS;

@@ -12,7 +12,11 @@ import type { PropertyType } from './types.ts';
  * required properties: tickets "should include subject ... hs_pipeline_stage" (we require both,
  * hs_pipeline defaults to the default pipeline "0"), invoices "the only property required for
  * creating a draft invoice is hs_currency"; products, orders, contacts, companies and deals
- * require none over the API.
+ * require none over the API. Activities ("Activities | Notes/Tasks/Calls/Meetings" guides): object
+ * type ids 0-46 notes, 0-27 tasks, 0-48 calls, 0-47 meetings; each requires `hs_timestamp`;
+ * property names as the guides list them (hs_note_body; hs_task_subject/body/status/priority/
+ * type; hs_call_title/body/direction/duration; hs_meeting_title/body/start_time/end_time;
+ * hubspot_owner_id). Their default properties here are a guess (the docs do not list them).
  */
 
 /** One property as `[name, label, type, fieldType, options?]`. */
@@ -71,6 +75,11 @@ const created: Spec = ['createdate', 'Create Date', 'datetime', 'date'];
 const modified: Spec = ['hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date'];
 const recordId: Spec = ['hs_object_id', 'Record ID', 'number', 'number'];
 const standard = [created, modified, recordId];
+/** Every engagement's own time (required on create) and owner ("Activities" guides). */
+const timestamp: Spec = ['hs_timestamp', 'Activity date', 'datetime', 'date'];
+const owner: Spec = ['hubspot_owner_id', 'Activity assigned to', 'string', 'text'];
+const TASK_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'];
+const TASK_PRIORITIES = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
 
 export const SERVED = {
   contacts: {
@@ -224,6 +233,72 @@ export const SERVED = {
     defaults: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
     required: ['hs_currency'],
     createDefaults: { hs_invoice_status: 'draft' },
+  },
+  notes: {
+    typeId: '0-46',
+    singular: 'note',
+    noun: 'NOTE',
+    group: 'engagement',
+    properties: [['hs_note_body', 'Note body', 'string', 'html'], timestamp, owner],
+    builtIns: standard,
+    defaults: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    required: ['hs_timestamp'],
+    createDefaults: {},
+  },
+  tasks: {
+    typeId: '0-27',
+    singular: 'task',
+    noun: 'TASK',
+    group: 'task',
+    properties: [
+      ['hs_task_subject', 'Task Title', 'string', 'text'],
+      ['hs_task_body', 'Notes', 'string', 'html'],
+      ['hs_task_status', 'Task Status', 'enumeration', 'select', TASK_STATUSES],
+      ['hs_task_priority', 'Priority', 'enumeration', 'select', TASK_PRIORITIES],
+      ['hs_task_type', 'Task Type', 'enumeration', 'select', ['EMAIL', 'CALL', 'TODO']],
+      timestamp,
+      owner,
+    ],
+    builtIns: standard,
+    defaults: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    required: ['hs_timestamp'],
+    createDefaults: {},
+  },
+  calls: {
+    typeId: '0-48',
+    singular: 'call',
+    noun: 'CALL',
+    group: 'call',
+    properties: [
+      ['hs_call_title', 'Call Title', 'string', 'text'],
+      ['hs_call_body', 'Call notes', 'string', 'html'],
+      ['hs_call_direction', 'Call direction', 'enumeration', 'select', ['INBOUND', 'OUTBOUND']],
+      ['hs_call_duration', 'Call duration', 'number', 'number'],
+      timestamp,
+      owner,
+    ],
+    builtIns: standard,
+    defaults: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    required: ['hs_timestamp'],
+    createDefaults: {},
+  },
+  meetings: {
+    typeId: '0-47',
+    singular: 'meeting',
+    noun: 'MEETING',
+    group: 'meeting',
+    properties: [
+      ['hs_meeting_title', 'Meeting name', 'string', 'text'],
+      ['hs_meeting_body', 'Meeting description', 'string', 'html'],
+      ['hs_meeting_start_time', 'Start Time', 'datetime', 'date'],
+      ['hs_meeting_end_time', 'End Time', 'datetime', 'date'],
+      timestamp,
+      owner,
+    ],
+    builtIns: standard,
+    defaults: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    required: ['hs_timestamp'],
+    createDefaults: {},
   },
 } satisfies Record<string, ServedObject>;
 
