@@ -24,16 +24,26 @@ export function isCustomObject(object: ObjectType): boolean {
   return isCustomObjectType(objectPath(object));
 }
 
+/**
+ * Activities (engagements) have no scopes of their own: HubSpot's notes, tasks, calls and
+ * meetings guides ask for the contacts scopes.
+ */
+const ENGAGEMENTS: ReadonlySet<string> = new Set(['notes', 'tasks', 'calls', 'meetings']);
+
 /** The scopes that let a private app read and write the object's records. */
 export function objectScopes(object: ObjectType): readonly string[] {
   const path = objectPath(object);
   if (isCustomObjectType(path)) return ['crm.objects.custom.read', 'crm.objects.custom.write'];
   if (path === 'tickets') return ['tickets'];
+  if (ENGAGEMENTS.has(path)) return ['crm.objects.contacts.read', 'crm.objects.contacts.write'];
   return [`crm.objects.${path}.read`, `crm.objects.${path}.write`];
 }
 
 /** The scope that lets a private app create the object's properties. */
 export function schemaScope(object: ObjectType): string {
   const path = objectPath(object);
-  return isCustomObjectType(path) ? 'crm.schemas.custom.write' : `crm.schemas.${path}.write`;
+  if (isCustomObjectType(path)) return 'crm.schemas.custom.write';
+  // Not confirmed in HubSpot's docs for activities: their properties are assumed to follow the
+  // contacts schema scope, as their records follow the contacts object scopes.
+  return ENGAGEMENTS.has(path) ? 'crm.schemas.contacts.write' : `crm.schemas.${path}.write`;
 }

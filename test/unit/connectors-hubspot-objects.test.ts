@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commandIdProperty, schemaScope } from '../../connectors/hubspot/command-key.ts';
+import { objectScopes } from '../../connectors/hubspot/scopes.ts';
 import { catalogObject } from '../../connectors/hubspot/discover.ts';
 import { createMatchKey, hasMatchKeys, uniqueInHubSpot } from '../../connectors/hubspot/match.ts';
 import { fieldName, hubspotProperty, isShadowed } from '../../connectors/hubspot/names.ts';
@@ -267,6 +268,17 @@ describe('hubspot command key per object', () => {
     expect(commandIdProperty(object, [group, 'other']).groupName).toBe(group);
     expect(schemaScope(object)).toBe(scope);
   });
+
+  it.each(['notes', 'tasks', 'calls', 'meetings'])(
+    '%s: hints name the contacts scopes, as HubSpot’s activity guides ask',
+    (object) => {
+      expect(objectScopes(object)).toEqual([
+        'crm.objects.contacts.read',
+        'crm.objects.contacts.write',
+      ]);
+      expect(schemaScope(object)).toBe('crm.schemas.contacts.write');
+    },
+  );
 
   it('files the property in the object’s first group when its usual one is not listed', () => {
     expect(commandIdProperty('orders', ['order_details', 'x']).groupName).toBe('order_details');
