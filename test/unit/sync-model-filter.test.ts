@@ -159,6 +159,12 @@ describe('decimal comparison', () => {
     );
   });
 
+  it('answers 0, not -0, for two equal negative numbers', () => {
+    const x = parseDecimal('-4e-2');
+    const y = parseDecimal('-0.04');
+    expect(x && y && compareDecimals(x, y)).toBe(0);
+  });
+
   it('compares huge exponents without computing them', () => {
     const big = parseDecimal('1e999999999999');
     const bigger = parseDecimal('2e999999999999');

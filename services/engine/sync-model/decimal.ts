@@ -40,5 +40,7 @@ function compareMagnitude(x: Decimal, y: Decimal): number {
 export function compareDecimals(x: Decimal, y: Decimal): number {
   if (x.sign !== y.sign) return x.sign < y.sign ? -1 : 1;
   if (x.sign === 0) return 0;
-  return x.sign * compareMagnitude(x, y);
+  const magnitude = compareMagnitude(x, y);
+  // Equal magnitudes answer 0, never -0 (a negative sign times 0).
+  return magnitude === 0 ? 0 : x.sign * magnitude;
 }
