@@ -14,6 +14,7 @@ import { createLogger } from '../services/log/logger.ts';
 import { contactsSync } from '../test/support/engine-fixture.ts';
 import { endpoints, uniqueName } from '../test/support/endpoints.ts';
 import { deletePrefixKeys } from '../test/support/redis-keys.ts';
+import { cpuJson, formatCpu, profileCpu } from './support/cpu-profile.ts';
 
 const N = Number(process.env.BENCH_CHANGES ?? 50_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
@@ -65,12 +66,24 @@ async function produceChanges(
   await producer.disconnect();
 }
 
-/** Counts messages arriving on `topic` (from now on) until `count`; per-message arrival times. */
+/**
+ * Counts messages arriving on `topic` after this call until `count`, calling `onMessage` with each
+ * as it arrives. Its group starts at the topic's current end and has joined when this resolves,
+ * so that it measures arrivals, not a catch-up through the topic's history.
+ */
 async function countArrivals(topic: string, count: number, onMessage?: (value: Buffer) => void) {
-  const consumer = kafka.consumer({
-    groupId: `${prefix}.counter.${topic}.${Math.random().toString(36).slice(2)}`,
-    maxWaitTimeInMs: 50,
+  const groupId = `${prefix}.counter.${topic}.${Math.random().toString(36).slice(2)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.setOffsets({
+    groupId,
+    topic,
+    partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
   });
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 10 });
+  const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -83,7 +96,26 @@ async function countArrivals(topic: string, count: number, onMessage?: (value: B
       if (seen >= count) resolveDone();
     },
   });
+  await joined;
   return { done, stop: () => consumer.disconnect(), seen: () => seen };
+}
+
+/**
+ * Resolves once `topic` holds `count` messages in all (the sum of its partitions' end offsets),
+ * polled through the admin API: no consumer in this process, so the profile is the processor's.
+ */
+async function waitForOffsets(topic: string, count: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (;;) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      if (offsets.reduce((sum, p) => sum + Number(p.high), 0) >= count) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function passthrough(count: number): Promise<number> {
@@ -160,40 +192,53 @@ async function main() {
   log(`producing ${N} change events (new contacts on one side of a two-way sync)…`);
   await produceChanges(N, 0);
 
-  const bare = await passthrough(N);
+  const { result: bare, cpu: bareCpu } = await profileCpu(N, () => passthrough(N), 'passthrough');
   log(`passthrough (bare kafkajs consume→produce, same input): ${bare.toFixed(0)} msg/s`);
+  log(`  ${formatCpu(bareCpu, 'message')}`);
 
-  const writes = await countArrivals(topics.writes('billing'), N);
   const started = performance.now();
-  const p = await start();
-  await writes.done;
+  const { result: p, cpu: newCpu } = await profileCpu(
+    N,
+    async () => {
+      const running = await start();
+      await waitForOffsets(topics.writes('billing'), N);
+      return running;
+    },
+    'processor-new',
+  );
   const seconds = (performance.now() - started) / 1000;
   const changesPerSec = N / seconds;
-  await writes.stop();
   log(
     `processor: ${N} changes → ${N} write commands in ${seconds.toFixed(1)} s: ${changesPerSec.toFixed(0)} changes/s`,
   );
+  log(`  ${formatCpu(newCpu)}`);
 
   // Updates: every one of those contacts edited once, in a backlog again — the live-sync case
   // (records already linked, states present: the identity map's fast path).
   await p.close();
   await produceChanges(N, 0, 1);
-  const updates = await countArrivals(topics.writes('billing'), 2 * N);
   const updStarted = performance.now();
-  const p2 = await start();
-  await updates.done;
+  const { result: p2, cpu: updCpu } = await profileCpu(
+    N,
+    async () => {
+      const running = await start();
+      await waitForOffsets(topics.writes('billing'), 2 * N);
+      return running;
+    },
+    'processor-updates',
+  );
   const updSeconds = (performance.now() - updStarted) / 1000;
-  await updates.stop();
   const updatesPerSec = N / updSeconds;
   log(
     `processor, updates of linked records: ${N} in ${updSeconds.toFixed(1)} s: ${updatesPerSec.toFixed(0)} changes/s`,
   );
+  log(`  ${formatCpu(updCpu)}`);
 
   // Latency: a steady stream at a fraction of the throughput, change time → write command time.
   const L = Math.min(5000, N);
   const latencies: number[] = [];
   const sourceTimes = new Map<string, number>();
-  const lat = await countArrivals(topics.writes('billing'), 2 * N + L, (value) => {
+  const lat = await countArrivals(topics.writes('billing'), L, (value) => {
     const arrived = Date.now();
     void codec.decode(value).then((e) => {
       const sent =
@@ -245,6 +290,9 @@ async function main() {
       passthroughPerSec: Math.round(bare),
       ratio: Number(ratio.toFixed(3)),
       updatesRatio: Number(updatesRatio.toFixed(3)),
+      cpuNew: cpuJson(newCpu),
+      cpuUpdates: cpuJson(updCpu),
+      cpuPassthrough: cpuJson(bareCpu),
     }),
   );
   process.exit(0);
