@@ -123,10 +123,50 @@ return {1, version + 1}
 type ScriptName = keyof typeof lua;
 const commandName = (name: ScriptName) => `tandemIdentity_${name}`;
 
+/**
+ * The batch form of a script: the script's body as a function of (KEYS, ARGV), run once per key
+ * in KEYS, each with its share of ARGV (ARGV[1] says how many arguments each key takes); the
+ * replies in key order. One call does a round's work for many records with one command, where
+ * one command per record costs the client most of its time. A batch is atomic as a whole, which
+ * is stronger than each record's own script being atomic, and never changes the order of the
+ * calls it groups. Only on a single Redis: on a Cluster the keys of a batch would span slots.
+ */
+function batchLua(body: string): string {
+  return `
+local function one(KEYS, ARGV)
+${body}
+end
+local n = tonumber(ARGV[1])
+local replies = {}
+for i = 1, #KEYS do
+  local argv = {}
+  local base = 1 + (i - 1) * n
+  for j = 1, n do argv[j] = ARGV[base + j] end
+  local reply = one({KEYS[i]}, argv)
+  if reply == nil then reply = false end
+  replies[i] = reply
+end
+return replies
+`;
+}
+
+/** Plain commands that also have a batch form (a script calling the command once per key). */
+const batchedPlain = {
+  hmget: `return redis.call('HMGET', KEYS[1], unpack(ARGV))`,
+} as const;
+
+type Batchable = ScriptName | keyof typeof batchedPlain;
+const batchName = (name: Batchable) => `tandemIdentity_${name}_batch`;
+const isBatchable = (name: string): name is Batchable => name in lua || name in batchedPlain;
+
 /** Defines every script on the client (idempotent; pipelines of the client inherit them). */
 export function defineScripts(redis: RedisClient): void {
   for (const [name, body] of Object.entries(lua)) {
     redis.defineCommand(commandName(name as ScriptName), { numberOfKeys: 1, lua: body });
+  }
+  // Batch forms take the number of keys as their first argument.
+  for (const [name, body] of Object.entries({ ...lua, ...batchedPlain })) {
+    redis.defineCommand(batchName(name as Batchable), { lua: batchLua(body) });
   }
 }
 
@@ -140,10 +180,16 @@ function invoke(target: Target, name: ScriptName, key: string, args: string[]): 
 
 type Pair = [string, string];
 
-/** Typed calls on a client (promises) … */
+/**
+ * Typed calls on a client (promises). On a single Redis, the calls made in one tick (e.g. one
+ * step of every record of a chunk, made concurrently) go out as one pipeline in which each run
+ * of consecutive calls of one script is one batch call (`batchLua`); on a Cluster each call is
+ * its own command, which ioredis routes and auto-pipelines per node.
+ */
 export function scriptsOn(redis: RedisClient) {
+  const call = isCluster(redis) ? undefined : createTickBatcher(redis);
   const run = <T>(name: ScriptName, key: string, ...args: string[]) =>
-    invoke(redis, name, key, args) as Promise<T>;
+    (call ? call(name, key, args) : invoke(redis, name, key, args)) as Promise<T>;
   return {
     peek: (key: string, digest: string, token: string) => run<Pair>('peek', key, digest, token),
     getOrSet: (key: string, value: string) => run<string>('getOrSet', key, value),
@@ -193,6 +239,17 @@ function isCluster(redis: RedisClient): boolean {
  * rejects the round.
  */
 export async function runRound(redis: RedisClient, ops: readonly RoundOp[]): Promise<unknown[]> {
+  const settled = await settleRound(redis, ops);
+  return settled.map((s) => {
+    if (s.failed) throw s.error;
+    return s.reply;
+  });
+}
+
+type Settled = { failed: false; reply: unknown } | { failed: true; error: unknown };
+
+/** `runRound`, each op's reply or error apart (a batch's error is each of its ops'). */
+async function settleRound(redis: RedisClient, ops: readonly RoundOp[]): Promise<Settled[]> {
   if (ops.length === 0) return [];
   const call = (target: Target, op: RoundOp) =>
     op.command in lua
@@ -201,15 +258,138 @@ export async function runRound(redis: RedisClient, ops: readonly RoundOp[]): Pro
   // One command, or a Cluster (where a pipeline must stay within one slot group): plain calls,
   // which ioredis routes per node and, with `enableAutoPipelining`, writes together with the
   // other calls of the same tick (so single-item calls made concurrently still share writes).
-  if (ops.length === 1 || isCluster(redis)) return Promise.all(ops.map((op) => call(redis, op)));
+  if (ops.length === 1 || isCluster(redis)) {
+    return Promise.all(
+      ops.map((op) =>
+        Promise.resolve(call(redis, op)).then(
+          (reply): Settled => ({ failed: false, reply }),
+          (error: unknown): Settled => ({ failed: true, error }),
+        ),
+      ),
+    );
+  }
+  const batched = hasBatchForms(redis);
+  const inBatch = (group: readonly RoundOp[]) =>
+    group.length > 1 && batched && isBatchable(group[0]!.command);
   const pipeline = redis.pipeline();
-  for (const op of ops) call(pipeline, op);
+  const groups = runsOf(ops, (op) => (batched && isBatchable(op.command) ? op.command : null));
+  for (const group of groups) {
+    if (inBatch(group)) callBatch(pipeline, group[0]!.command as Batchable, group);
+    else for (const op of group) call(pipeline, op);
+  }
   const replies = await pipeline.exec();
   if (replies === null) throw new Error('the Redis pipeline was discarded');
-  return replies.map(([err, reply]) => {
-    if (err) throw err;
-    return reply;
-  });
+  const out: Settled[] = [];
+  let next = 0;
+  for (const group of groups) {
+    if (inBatch(group)) {
+      const [error, reply] = replies[next++] ?? [new Error('no reply for a batch')];
+      for (let i = 0; i < group.length; i += 1) {
+        out.push(
+          error ? { failed: true, error } : { failed: false, reply: (reply as unknown[])[i] },
+        );
+      }
+    } else {
+      for (let i = 0; i < group.length; i += 1) {
+        const [error, reply] = replies[next++] ?? [new Error('no reply for a command')];
+        out.push(error ? { failed: true, error } : { failed: false, reply });
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether the batch forms are defined on the client (`defineScripts` ran on it). */
+function hasBatchForms(redis: RedisClient): boolean {
+  return typeof (redis as unknown as Record<string, unknown>)[batchName('peek')] === 'function';
+}
+
+/** Most calls one batch takes: bounds how long one script holds Redis (about a millisecond). */
+const maxBatch = 1000;
+
+/**
+ * Splits `items` into runs of consecutive items with the same non-null group (null: alone), each
+ * at most `maxBatch` long; concatenated, the runs are `items` in order.
+ */
+function runsOf<T>(items: readonly T[], groupOf: (item: T) => string | null): T[][] {
+  const runs: T[][] = [];
+  let current: T[] = [];
+  let currentGroup: string | null = null;
+  for (const item of items) {
+    const group = groupOf(item);
+    if (
+      current.length > 0 &&
+      (group === null || group !== currentGroup || current.length >= maxBatch)
+    ) {
+      runs.push(current);
+      current = [];
+    }
+    current.push(item);
+    currentGroup = group;
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
+
+/** One batch call of `name` for `ops` (same command, same number of arguments each). */
+function callBatch(target: Target, name: Batchable, ops: readonly RoundOp[]): unknown {
+  const width = ops[0]?.args.length ?? 0;
+  const args: string[] = [String(ops.length)];
+  for (const op of ops) args.push(op.key);
+  args.push(String(width));
+  for (const op of ops) {
+    if (op.args.length !== width) throw new TypeError(`a batch of ${name} with uneven arguments`);
+    args.push(...op.args);
+  }
+  const fn = (target as unknown as Record<string, ((...a: string[]) => unknown) | undefined>)[
+    batchName(name)
+  ];
+  if (fn === undefined) throw new TypeError(`identity script ${name} has no batch form on client`);
+  return fn.apply(target, args);
+}
+
+interface QueuedCall {
+  readonly op: RoundOp;
+  readonly resolve: (reply: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Script calls gathered over one tick and sent as one `runRound` (see `scriptsOn`): the calls
+ * made by every record's continuation after one round's replies land in the next round.
+ */
+function createTickBatcher(redis: RedisClient) {
+  let queue: QueuedCall[] = [];
+  const flush = () => {
+    const calls = queue;
+    queue = [];
+    if (calls.length === 1) {
+      const [only] = calls as [QueuedCall];
+      Promise.resolve(
+        invoke(redis, only.op.command as ScriptName, only.op.key, [...only.op.args]),
+      ).then(only.resolve, only.reject);
+      return;
+    }
+    settleRound(
+      redis,
+      calls.map((c) => c.op),
+    ).then(
+      // A failed batch fails each of its calls, and only those.
+      (settled) =>
+        calls.forEach((c, i) => {
+          const s = settled[i];
+          if (s === undefined) c.reject(new Error('no reply for a call'));
+          else if (s.failed) c.reject(s.error);
+          else c.resolve(s.reply);
+        }),
+      (err: unknown) => calls.forEach((c) => c.reject(err)),
+    );
+  };
+  return (name: ScriptName, key: string, args: readonly string[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (queue.length === 0) process.nextTick(flush);
+      queue.push({ op: { command: name, key, args }, resolve, reject });
+    });
 }
 
 function callPlain(target: Target, command: PlainCommand, key: string, args: readonly string[]) {
