@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { CliError } from './cli-error.ts';
 import { renderHelp } from './help.ts';
+import type { Role } from './role.ts';
 import { roles, type RoleName } from './roles.ts';
+import { parseWorkersOption } from './workers-option.ts';
 
 /**
  * `tandem <role> [args]`: one entry point for every process. Configuration is read and validated
@@ -14,6 +16,7 @@ async function main(argv: readonly string[]): Promise<number> {
     options: {
       help: { type: 'boolean', short: 'h' },
       config: { type: 'string', short: 'c' },
+      workers: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -29,9 +32,19 @@ async function main(argv: readonly string[]): Promise<number> {
       2,
     );
   }
-  const role = roles[roleName as RoleName];
+  const role: Role = roles[roleName as RoleName];
+  const workersFlag = values.workers === undefined ? undefined : parseWorkersOption(values.workers);
+  if (workersFlag !== undefined && role.workers !== true) {
+    const several = Object.entries(roles as Record<string, Role>).filter(([, r]) => r.workers);
+    throw new CliError(
+      `--workers: the ${roleName} role runs as one process (--workers applies to ${several.map(([name]) => name).join(' and ')})`,
+      2,
+    );
+  }
   const config = role.needsConfig ? loadConfig({ file: values.config }) : undefined;
-  return role.run({ args: rest, config });
+  // TANDEM_WORKERS concerns only the roles that run as workers; the others ignore it.
+  const workers = role.workers === true ? (workersFlag ?? config?.workers ?? 1) : 1;
+  return role.run({ args: rest, config, workers });
 }
 
 main(process.argv.slice(2)).then(
@@ -49,7 +62,8 @@ main(process.argv.slice(2)).then(
 function describe(err: unknown): string {
   if (err instanceof ConfigError) return `configuration error: ${err.message}`;
   if (err instanceof CliError) return err.message;
-  if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  const usage = ['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'];
+  if (err instanceof Error && 'code' in err && usage.includes(String(err.code))) {
     return `${err.message} (see tandem --help)`;
   }
   return err instanceof Error ? err.message : String(err);

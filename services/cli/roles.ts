@@ -13,11 +13,13 @@ export const roles = {
   processor: {
     summary: 'the sync engine: resolve (identity map) and merge (one group per sync) stages',
     needsConfig: true,
+    workers: true,
     run: async (ctx: RoleContext) => (await import('./run-processor.ts')).runProcessor(ctx),
   },
   connect: {
     summary: 'the connectors: one reader per connection (leased), a sink per write topic',
     needsConfig: true,
+    workers: true,
     run: async (ctx: RoleContext) => (await import('./run-connect.ts')).runConnect(ctx),
   },
   outcomes: {

@@ -6,9 +6,10 @@ export function runConnect(ctx: RoleContext): Promise<number> {
   return serve(
     ctx,
     'connect',
-    (config, logger) =>
+    (config, logger, instance) =>
       startConnect({
         ...roleOptions(config),
+        clientId: instance.clientId('tandem-connect'),
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         logger,
       }),

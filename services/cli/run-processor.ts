@@ -6,9 +6,10 @@ export function runProcessor(ctx: RoleContext): Promise<number> {
   return serve(
     ctx,
     'processor',
-    (config, logger) =>
+    (config, logger, instance) =>
       startProcessor({
         ...roleOptions(config),
+        clientId: instance.clientId('tandem-processor'),
         logger,
       }),
     () => ({ topicPrefix: ctx.config?.topicPrefix }),

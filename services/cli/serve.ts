@@ -4,6 +4,7 @@ import { CliError } from './cli-error.ts';
 import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
 import { untilSignal } from './signals.ts';
+import { reportReady, untilSupervisorGone, workerIndex } from './worker-channel.ts';
 
 /** Where the engine's roles meet, from the configuration: brokers, Redis, registry, names. */
 export function roleOptions(config: TandemConfig) {
@@ -22,22 +23,48 @@ export interface Served {
   close(): Promise<void>;
 }
 
+/** Which process of the role this is: the only one, or worker `worker` of a supervisor's N. */
+export interface RoleInstance {
+  readonly worker: number | undefined;
+  /** A Kafka client id: `base` alone, `base-<worker>` in a worker (members show apart in a group). */
+  clientId(base: string): string;
+}
+
 /**
  * The life of every long-running role: configuration present and Kafka reachable (a clear
  * error otherwise), a logger named after the role, the role started, "<name> ready" logged with
  * what `ready` says about it, then served until a signal and closed cleanly.
+ *
+ * With `ctx.workers` over 1 this process supervises that many workers instead (supervise.ts); a
+ * worker serves as above, its lines marked with its number, says "ready" to its supervisor, and
+ * also stops if the supervisor disappears.
  */
 export async function serve<T extends Served>(
-  { config }: RoleContext,
+  ctx: RoleContext,
   name: string,
-  start: (config: TandemConfig, logger: Logger) => Promise<T>,
+  start: (config: TandemConfig, logger: Logger, instance: RoleInstance) => Promise<T>,
   ready: (service: T) => Record<string, unknown>,
 ): Promise<number> {
+  const { config } = ctx;
   if (!config) throw new CliError(`${name}: no configuration`);
   await requireKafka(config);
-  const logger = createLogger(name, config.logLevel);
-  const service = await start(config, logger);
-  logger.info(ready(service), `${name} ready`);
+  const worker = workerIndex();
+  if (worker === undefined && (ctx.workers ?? 1) > 1) {
+    const { supervise } = await import('./supervise.ts');
+    const logger = createLogger(name, config.logLevel);
+    return supervise({ name, workers: ctx.workers ?? 1, logger });
+  }
+  const logger =
+    worker === undefined
+      ? createLogger(name, config.logLevel)
+      : createLogger(name, config.logLevel).child({ worker });
+  const instance: RoleInstance = {
+    worker,
+    clientId: (base) => (worker === undefined ? base : `${base}-${worker}`),
+  };
+  const service = await start(config, logger, instance);
+  logger.info(ready(service), worker === undefined ? `${name} ready` : `${name} worker ready`);
+  if (worker !== undefined) reportReady();
   // Nothing left to run before a signal came means the role stopped serving on its own (its
   // consumers and clients all gone): end with a failure, so a supervisor starts it again.
   const stoppedServing = () => {
@@ -45,7 +72,16 @@ export async function serve<T extends Served>(
     process.exitCode = 1;
   };
   process.once('beforeExit', stoppedServing);
-  await untilSignal();
+  if (worker === undefined) {
+    await untilSignal();
+  } else {
+    const done = new AbortController();
+    const supervisorGone = untilSupervisorGone(done.signal).then(() =>
+      logger.warn(`${name} worker's supervisor is gone; stopping`),
+    );
+    await Promise.race([untilSignal(), supervisorGone]);
+    done.abort();
+  }
   process.off('beforeExit', stoppedServing);
   await service.close();
   return 0;

@@ -141,6 +141,13 @@ export const settings = {
       "WAL a PostgreSQL connection's slot may retain before the sync health warns (source-retention); bytes, or kB/MB/GB/TB (×1024)",
     parse: byteSize,
   }),
+  workers: setting({
+    env: 'TANDEM_WORKERS',
+    default: '1',
+    description:
+      'Worker processes of the `processor` and `connect` roles on this machine, 1 to 64 (--workers overrides; over 1: a supervisor forks them)',
+    parse: positiveInt(64),
+  }),
   logLevel: setting({
     env: 'TANDEM_LOG_LEVEL',
     default: 'info',
