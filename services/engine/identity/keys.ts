@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestBytes, digestText } from '../../common/hash.ts';
 import type { ObjectType } from '../types.ts';
 
 /**
@@ -60,10 +60,10 @@ export function candidateEntityId(
   connectionId: string,
   recordId: string,
 ): string {
-  const bytes = createHash('sha256')
-    .update(`tandem-entity\u0000${object}\u0000${connectionId}\u0000${recordId}`)
-    .digest()
-    .subarray(0, 16);
+  const bytes = digestBytes(
+    'sha256',
+    `tandem-entity\u0000${object}\u0000${connectionId}\u0000${recordId}`,
+  ).subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -72,5 +72,5 @@ export function candidateEntityId(
 
 /** A short digest of a record's match keys: tells whether they were claimed already. */
 export function keysDigest(keys: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(keys)).digest('base64url').slice(0, 22);
+  return digestText('sha256', JSON.stringify(keys), 'base64url').slice(0, 22);
 }

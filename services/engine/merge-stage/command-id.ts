@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestText } from '../../common/hash.ts';
 
 /**
  * A write command's id: a hash of what the decision was made from (sync, entity, target side,
@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * Replaying the same input gives the same id, so a sink can drop the second copy.
  */
 export function commandId(parts: readonly (string | number)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(`${String(p).length}:${String(p)};`);
-  return h.digest('hex').slice(0, 32);
+  let text = '';
+  for (const p of parts) text += `${String(p).length}:${String(p)};`;
+  return digestText('sha256', text, 'hex').slice(0, 32);
 }

@@ -2,7 +2,7 @@
  * Field values as the merge compares them: every empty value (null, '', spaces) is the same
  * value, so a system that stores '' and one that stores null never argue about it.
  */
-import { createHash } from 'node:crypto';
+import { digestText } from '../../common/hash.ts';
 import type { Value } from './model.ts';
 
 export function isEmpty(v: Value | undefined): boolean {
@@ -14,7 +14,7 @@ export function sameValue(x: Value | undefined, y: Value | undefined): boolean {
 }
 
 function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64url');
+  return digestText('sha1', text, 'base64url');
 }
 
 const emptyHash = digest('null');
