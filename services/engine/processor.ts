@@ -142,6 +142,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
         groupId: `${options.topicPrefix}.resolve`,
         topics: names.map((o) => topics.changes(o)),
         handle: createResolveStep({ codec, identity, topics, partitionsOf }),
+        // A chunk's resolution is in Redis and the changelog when its handle returns: the next
+        // chunk may be resolved while this one's entity changes are produced and committed.
+        overlapChunks: true,
       }),
     };
   };
