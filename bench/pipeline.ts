@@ -52,6 +52,7 @@ class BenchFailure extends Error {
     readonly reached: Record<string, unknown>,
   ) {
     super(message);
+    this.name = 'BenchFailure';
   }
 }
 
@@ -66,8 +67,16 @@ async function assertEachPersonOnce(side: Side, expected: number): Promise<void>
   }
 }
 
-/** Seconds from the start until both sides hold `expected` rows (polled every INITIAL_POLL_MS). */
-async function waitForInitialSync(sides: readonly Side[], expected: number, startedAt: number) {
+/**
+ * Seconds from the start until both sides hold `expected` rows (polled every INITIAL_POLL_MS);
+ * every 10 s a line with the counts and the sync's state and progress (`GET /v1/syncs/:id`).
+ */
+async function waitForInitialSync(
+  sides: readonly Side[],
+  expected: number,
+  startedAt: number,
+  status: () => Promise<string>,
+) {
   let lastReport = startedAt;
   for (;;) {
     const polledAt = performance.now();
@@ -87,7 +96,7 @@ async function waitForInitialSync(sides: readonly Side[], expected: number, star
     }
     if (performance.now() - lastReport >= 10_000) {
       lastReport = performance.now();
-      log(`  ${elapsed.toFixed(0)} s: ${reached} of ${fmt(expected)}`);
+      log(`  ${elapsed.toFixed(0)} s: ${reached} of ${fmt(expected)}; sync ${await status()}`);
     }
     await sleep(INITIAL_POLL_MS);
   }
@@ -240,7 +249,14 @@ async function run(sides: Side[], setRoles: (r: Roles) => void) {
   const startedAt = performance.now();
   const start = await roles.call('POST', `/v1/syncs/${syncId}/start`);
   if (start.status !== 202) throw new Error(`POST /v1/syncs/${syncId}/start: ${start.status}`);
-  const initialSeconds = await waitForInitialSync(sides, persons, startedAt);
+  const initialSeconds = await waitForInitialSync(sides, persons, startedAt, async () => {
+    const { body } = await roles.call<{
+      state: string;
+      progress?: { total: number; done: number };
+    }>('GET', `/v1/syncs/${syncId}`);
+    const p = body.progress;
+    return p ? `${body.state}, ${fmt(p.done)} of ${fmt(p.total)} held records merged` : body.state;
+  });
   for (const side of sides) await assertEachPersonOnce(side, persons);
   const initialPerSec = (2 * ROWS) / initialSeconds;
   log(
