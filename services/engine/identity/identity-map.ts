@@ -10,7 +10,8 @@ import {
   linkFields,
   linkKey,
 } from './keys.ts';
-import { maxFollowHops, pendingToken, resolveBatch } from './resolve.ts';
+import { maxFollowHops, pendingToken, resolveBatch, resolveBatchPending } from './resolve.ts';
+import type { PendingResolutions } from './resolve.ts';
 import type { Resolution, ResolveContext, ResolveItem } from './resolve.ts';
 import { defineScripts, runRound, scriptsOn } from './scripts.ts';
 import { loadStates as loadStatesIn, saveStates as saveStatesIn } from './state.ts';
@@ -36,6 +37,12 @@ export interface IdentityMap {
   ): Promise<Resolution>;
   /** Resolves a batch (e.g. one Kafka fetch) with pipelined rounds; results in input order. */
   resolveMany(items: readonly ResolveItem[]): Promise<Resolution[]>;
+  /**
+   * `resolveMany` answering as soon as Redis decided, with the durability (changelog recorded,
+   * pending marks cleared) as a promise to await before the resolutions count as done; see
+   * `PendingResolutions`. Lets a stage produce what it resolved while the changelog records it.
+   */
+  resolvePending(items: readonly ResolveItem[]): Promise<PendingResolutions>;
   /**
    * Links a record a sink created for the entity. The link is authoritative: a record the
    * resolve stage had linked elsewhere is moved (the entity it leaves is folded into this one
@@ -152,6 +159,14 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
     saveStatesIn(stateCtx, saves),
   );
   const resolveMany = guard('resolve', (items: readonly ResolveItem[]) => resolveBatch(ctx, items));
+  const resolvePending = guard('resolve', async (items: readonly ResolveItem[]) => {
+    const pending = await resolveBatchPending(ctx, items);
+    const durable = pending.durable.catch((err: unknown) => {
+      throw err instanceof IdentityError ? err : identityErrors.redis('resolve', err);
+    });
+    durable.catch(() => undefined); // the caller's to handle; never an unhandled rejection
+    return { resolutions: pending.resolutions, durable };
+  });
 
   /** One link in flight: the steps of `link`, taken round by round for a whole list. */
   interface Linking {
@@ -335,6 +350,7 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
     linkMany,
     replaceRecord,
     resolveMany,
+    resolvePending,
 
     async resolve(object, connectionId, recordId, keys) {
       const [resolution] = await resolveMany([{ object, connectionId, recordId, keys }]);

@@ -111,10 +111,33 @@ function prepare(item: ResolveItem): Prepared {
   };
 }
 
+/**
+ * A batch's resolutions, decided in Redis, and the promise of their durability: the changelog
+ * has every fact they rely on and the pending marks are cleared. Whoever acts on the resolutions
+ * before `durable` settles must not let that action count as done (e.g. commit the offsets of
+ * the changes) until it has: a crash in between replays the changes, whose pending marks send
+ * them down the slow path again, which re-records the facts.
+ */
+export interface PendingResolutions {
+  readonly resolutions: Resolution[];
+  readonly durable: Promise<void>;
+}
+
+const alreadyDurable: Promise<void> = Promise.resolve();
+
 export async function resolveBatch(
   ctx: ResolveContext,
   items: readonly ResolveItem[],
 ): Promise<Resolution[]> {
+  const { resolutions, durable } = await resolveBatchPending(ctx, items);
+  await durable;
+  return resolutions;
+}
+
+export async function resolveBatchPending(
+  ctx: ResolveContext,
+  items: readonly ResolveItem[],
+): Promise<PendingResolutions> {
   const prepared = items.map(prepare);
   const results: (Resolution | undefined)[] = new Array<Resolution | undefined>(items.length);
   const slow: SlowStart[] = [];
@@ -155,7 +178,7 @@ export async function resolveBatch(
       };
     }
   });
-  if (slow.length === 0) return results as Resolution[];
+  if (slow.length === 0) return { resolutions: results as Resolution[], durable: alreadyDurable };
 
   const entries: ChangelogEntry[] = [];
   const settled = await Promise.allSettled(
@@ -166,7 +189,6 @@ export async function resolveBatch(
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
 
-  await ctx.changelog.record(latestEntries(entries));
   const clears: RoundOp[] = slow.map((s) => {
     const p = prepared[s.index] as Prepared;
     return {
@@ -175,8 +197,13 @@ export async function resolveBatch(
       args: [linkFields.pending, p.token],
     };
   });
-  await runRound(ctx.redis, clears);
-  return results as Resolution[];
+  // Recorded now (the changelog keeps the order of `record` calls), awaited by the caller.
+  const durable = ctx.changelog
+    .record(latestEntries(entries))
+    .then(() => runRound(ctx.redis, clears))
+    .then(() => undefined);
+  durable.catch(() => undefined); // the caller's to handle; never an unhandled rejection
+  return { resolutions: results as Resolution[], durable };
 }
 
 async function resolveSlowly(

@@ -72,7 +72,9 @@ export function createResolveStep(deps: ResolveDeps) {
       recordId: c.recordId,
       keys: matchKeys(descriptor, c.fields),
     }));
-    const resolutions = await identity.resolveMany(requests);
+    // The entity changes are produced while the changelog records the identities they rely on;
+    // the chunk's offsets are committed only once both are acknowledged (afterProduce).
+    const { resolutions, durable } = await identity.resolvePending(requests);
     const entitiesTopic = topics.entities(object);
     const out: OutMessage[] = [];
     let next = 0;
@@ -108,7 +110,7 @@ export function createResolveStep(deps: ResolveDeps) {
         }
       }
     }
-    return { out };
+    return { out, afterProduce: () => durable };
   };
 }
 
