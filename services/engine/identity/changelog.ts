@@ -3,6 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { identityErrors } from './errors.ts';
 import { linkFields } from './keys.ts';
 import { keyHashPartitioner } from '../../kafka/partitioner.ts';
+import { retryKafka } from '../../kafka/retry.ts';
 
 /**
  * The identity map's changelog: every value it writes to Redis is also produced to a compacted
@@ -257,17 +258,22 @@ export function createChangelog(options: ChangelogOptions): Changelog {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const created = await admin.createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic,
-              numPartitions: options.partitions ?? 3,
-              replicationFactor: options.replicationFactor ?? 1,
-              configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-            },
-          ],
-        });
+        // kafkajs's wait for leaders can fail with UNKNOWN_TOPIC_OR_PARTITION (retriable) just
+        // after the create, while the broker's metadata catches up: retried. A retry that finds
+        // the topic made by the first attempt answers false; the policy check below holds.
+        const created = await retryKafka(() =>
+          admin.createTopics({
+            waitForLeaders: true,
+            topics: [
+              {
+                topic,
+                numPartitions: options.partitions ?? 3,
+                replicationFactor: options.replicationFactor ?? 1,
+                configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+              },
+            ],
+          }),
+        );
         if (!created) await verifyCompacted(admin, topic);
         return { created };
       } finally {
