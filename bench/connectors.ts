@@ -10,9 +10,10 @@
 import { createHash } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { matchFilter } from '../connectors/postgres/write-sql.ts';
 import { startConnect, type Connect } from '../services/connect/connect.ts';
 import { createEventCodec } from '../services/engine/events/index.ts';
 import { keyHashPartitioner } from '../services/kafka/partitioner.ts';
@@ -21,6 +22,7 @@ import { topicNames } from '../services/engine/topics.ts';
 import type { WriteCommand } from '../services/engine/types.ts';
 import { createLogger } from '../services/log/logger.ts';
 import type { ConformanceFixture, ConformanceSystem } from '../test/conformance/fixture.ts';
+import { cpuJson, formatCpu, profileCpu, type CpuBreakdown } from './support/cpu-profile.ts';
 import { contactsSync } from '../test/support/engine-fixture.ts';
 import { endpoints, uniqueName } from '../test/support/endpoints.ts';
 import { deletePrefixKeys } from '../test/support/redis-keys.ts';
@@ -72,8 +74,11 @@ async function rawTable(type: string, config: Record<string, unknown>): Promise<
         (
           await client.query<{ id: string }>(`SELECT id::text AS id FROM ${table} ORDER BY id`)
         ).rows.map((r) => r.id),
+      // On the create-match prefilter's own expression, so the sink's match lookups use it.
       async indexEmail() {
-        await client.query(`CREATE INDEX ON ${table} (lower(btrim(email)))`);
+        await client.query(
+          `CREATE INDEX ON ${table} ((${matchFilter('email', 'email').expression}))`,
+        );
       },
       close: () => client.end(),
     };
@@ -94,6 +99,8 @@ async function rawTable(type: string, config: Record<string, unknown>): Promise<
       const [rows] = await conn.query('SELECT id FROM contacts ORDER BY id');
       return (rows as { id: number }[]).map((r) => String(r.id));
     },
+    // The index a table of contacts usually has. The create-match prefilter cannot use it (it
+    // compares an expression of the column; MariaDB indexes no expressions): it reads the table.
     async indexEmail() {
       await conn.query('CREATE INDEX contacts_email ON contacts (email)');
     },
@@ -101,11 +108,16 @@ async function rawTable(type: string, config: Record<string, unknown>): Promise<
   };
 }
 
+/** One admin client for every offset poll (a client per poll costs more CPU than the poll). */
+let polling: Promise<Admin> | undefined;
+
 async function offsetSum(topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  polling ??= (async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    return admin;
+  })();
+  const offsets = await (await polling).fetchTopicOffsets(topic);
   return offsets.reduce((sum, p) => sum + Number(p.high), 0);
 }
 
@@ -225,9 +237,11 @@ async function captureLatency(type: string, raw: RawTable, seconds = 5) {
  * Sink: write commands on the connection's write topic → rows written + outcomes acknowledged.
  * Rows/s from the first command produced (`perSec`), and from before the bench encoded the
  * commands (`withEncodePerSec`): the encoding is the bench's work, not the sink's, but it runs in
- * the same process.
+ * the same process. `cpu`: this process's CPU per row from the first command produced to the
+ * last outcome — the `connect` role's sink task runs in it, and so does the bench producing the
+ * commands (in kafka-produce, about what the bare producer costs per event).
  */
-async function sink(connectionId: string, commands: WriteCommand[]) {
+async function sink(connectionId: string, commands: WriteCommand[], name: string) {
   const outcomesBefore = await offsetSum(topics.outcomes);
   // Partitions as the processor picks them, without kafkajs's (much slower) default partitioner.
   const producer = kafka.producer({ createPartitioner: keyHashPartitioner });
@@ -239,17 +253,29 @@ async function sink(connectionId: string, commands: WriteCommand[]) {
     messages.push({ key: cmd.entityId, value: await codec.encode('write-command', topic, cmd) });
   }
   const started = performance.now();
-  // In requests of at most 256 KiB, as the processor sends them.
-  await sendInBatches(
-    producer,
-    messages.map((message) => ({ topic, message })),
+  const { result: done, cpu } = await profileCpu(
+    commands.length,
+    async () => {
+      // In requests of at most 256 KiB, as the processor sends them.
+      await sendInBatches(
+        producer,
+        messages.map((message) => ({ topic, message })),
+      );
+      return waitForOffsets(topics.outcomes, outcomesBefore + commands.length);
+    },
+    name,
   );
   await producer.disconnect();
-  const done = await waitForOffsets(topics.outcomes, outcomesBefore + commands.length);
   return {
     perSec: perSec(commands.length, done - started),
     withEncodePerSec: perSec(commands.length, done - encodeStarted),
+    cpu,
   };
+}
+
+/** CPU breakdowns for the JSON line, µs per item (`cpuJson`). */
+function cpuFigures(figures: Record<string, CpuBreakdown>) {
+  return Object.fromEntries(Object.entries(figures).map(([k, cpu]) => [k, cpuJson(cpu)]));
 }
 
 /** A deterministic entity id (a lowercase UUID, as the identity map issues them). */
@@ -292,11 +318,21 @@ async function benchDatabase(connect: Connect, type: 'postgres' | 'mysql') {
       if (Date.now() > until) throw new Error(`${type}: the reader did not start`);
       await sleep(100);
     }
-    const cap = await capture(type, system, raw, N);
-    const baseline = await producerBaseline(N);
+    const { result: cap, cpu: captureCpu } = await profileCpu(
+      N,
+      () => capture(type, system, raw, N),
+      `${type}-capture`,
+    );
+    const { result: baseline, cpu: baselineCpu } = await profileCpu(
+      N,
+      () => producerBaseline(N),
+      `${type}-capture-baseline`,
+    );
     log(
       `${type} capture: ${N} rows → Kafka at ${cap.capturePerSec} changes/s (bulk insert itself ${cap.insertPerSec} rows/s); bare producer of the same events ${baseline}/s; ratio ${(cap.capturePerSec / baseline).toFixed(2)}`,
     );
+    log(`  capture (the bench's bulk insert included, in database): ${formatCpu(captureCpu)}`);
+    log(`  bare producer (encoding included, in avro): ${formatCpu(baselineCpu, 'event')}`);
     const lat = await captureLatency(type, raw);
     log(
       `${type} capture latency at 1,000 rows/s: p50 ${lat.captureP50Ms} ms, p99 ${lat.captureP99Ms} ms (${lat.samples} samples)`,
@@ -309,7 +345,7 @@ async function benchDatabase(connect: Connect, type: 'postgres' | 'mysql') {
     const creates = Array.from({ length: SINK_N }, (_, i) =>
       command(syncId, type, i, null, `new${type}`),
     );
-    const createSink = await sink(type, creates);
+    const createSink = await sink(type, creates, `${type}-sink-creates`);
     const createPerSec = createSink.perSec;
     // Updates of the records just created: linked entities, as the engine sends them (each
     // applied once through the ledger, and checked against the row's current values).
@@ -325,21 +361,32 @@ async function benchDatabase(connect: Connect, type: 'postgres' | 'mysql') {
         };
       }),
     );
-    const updateSink = await sink(type, updates);
+    const updateSink = await sink(type, updates, `${type}-sink-updates`);
     const updatePerSec = updateSink.perSec;
     const rawStarted = performance.now();
-    for (let i = 0; i < SINK_N; i += 500) {
-      await raw.insert(
-        Array.from({ length: Math.min(500, SINK_N - i) }, (_, k) => ({
-          email: `raw${i + k}@sink.bench`,
-          firstname: 'R',
-        })),
-      );
-    }
+    const { cpu: rawCpu } = await profileCpu(
+      SINK_N,
+      async () => {
+        for (let i = 0; i < SINK_N; i += 500) {
+          await raw.insert(
+            Array.from({ length: Math.min(500, SINK_N - i) }, (_, k) => ({
+              email: `raw${i + k}@sink.bench`,
+              firstname: 'R',
+            })),
+          );
+        }
+      },
+      `${type}-sink-baseline`,
+    );
     const rawPerSec = perSec(SINK_N, performance.now() - rawStarted);
     log(
       `${type} sink: creates ${createPerSec} rows/s, updates ${updatePerSec} rows/s (Kafka → connector → ${type} → outcome; ${createSink.withEncodePerSec} / ${updateSink.withEncodePerSec} counting the bench encoding the commands first); bare driver inserts in batches of 500: ${rawPerSec} rows/s; ratio ${(createPerSec / rawPerSec).toFixed(2)} / ${(updatePerSec / rawPerSec).toFixed(2)}`,
     );
+    log(
+      `  creates (the bench producing the commands included): ${formatCpu(createSink.cpu, 'row')}`,
+    );
+    log(`  updates (the same): ${formatCpu(updateSink.cpu, 'row')}`);
+    log(`  bare driver: ${formatCpu(rawCpu, 'row')}`);
     await connect.connections.remove(type);
     return {
       capturePerSec: cap.capturePerSec,
@@ -354,6 +401,15 @@ async function benchDatabase(connect: Connect, type: 'postgres' | 'mysql') {
       sinkUpdateWithEncodePerSec: updateSink.withEncodePerSec,
       sinkBaselinePerSec: rawPerSec,
       sinkRatio: Number((Math.min(createPerSec, updatePerSec) / rawPerSec).toFixed(3)),
+      sinkCreateRatio: Number((createPerSec / rawPerSec).toFixed(3)),
+      sinkUpdateRatio: Number((updatePerSec / rawPerSec).toFixed(3)),
+      cpu: cpuFigures({
+        capture: captureCpu,
+        captureBaseline: baselineCpu,
+        sinkCreates: createSink.cpu,
+        sinkUpdates: updateSink.cpu,
+        sinkBaseline: rawCpu,
+      }),
     };
   } finally {
     await raw.close();
@@ -394,6 +450,7 @@ async function benchHubSpot(connect: Connect) {
     const { perSec: sinkPerSec } = await sink(
       'hubspot',
       Array.from({ length: HUBSPOT_N }, (_, i) => command(syncId, 'hubspot', i, null, 'newhub')),
+      'hubspot-sink-creates',
     );
     log(
       `hubspot (simulator, paced by the connector's limits: 100 requests/10 s, search 4/s): capture ${capturePerSec} changes/s, sink creates ${sinkPerSec} rows/s`,
@@ -418,8 +475,10 @@ async function main() {
   });
   const postgres = await benchDatabase(connect, 'postgres');
   const mysqlFigures = await benchDatabase(connect, 'mysql');
-  const hubspot = await benchHubSpot(connect);
+  // BENCH_HUBSPOT_ROWS=0 leaves HubSpot out (its figures are paced by the rate limits).
+  const hubspot = HUBSPOT_N > 0 ? await benchHubSpot(connect) : null;
   await connect.close();
+  if (polling) await (await polling).disconnect();
   const redis = new Redis(ep.redisUrl);
   await deletePrefixKeys(redis, prefix);
   redis.disconnect();
