@@ -186,22 +186,22 @@ export async function deleteRows(tx: WriteTx, recordIds: readonly string[]): Pro
 }
 
 /**
- * Applies `run` to the whole group in one savepoint; if that fails, to each item in its own, so
- * only the items that fail by themselves are reported failed.
+ * Applies `run` to the whole group in one savepoint; if that fails, to each half in its own, and
+ * so on down to single items, so only the items that fail by themselves are reported failed and
+ * one bad item among n costs about 2·log2(n) statements, not n. The halves keep the group's order.
  */
 export async function eachOrAll<T, R>(
   tx: WriteTx,
   group: readonly T[],
   run: (items: readonly T[]) => Promise<R[]>,
 ): Promise<Outcome<R>[]> {
-  if (group.length > 1) {
-    const all = await attempt(tx, () => run(group));
-    if (all.ok) return all.value.map((value) => ({ ok: true, value }));
-  }
-  const out: Outcome<R>[] = [];
-  for (const item of group) {
-    const one = await attempt(tx, () => run([item]));
-    out.push(one.ok ? { ok: true, value: one.value[0] as R } : one);
-  }
-  return out;
+  if (group.length === 0) return [];
+  const all = await attempt(tx, () => run(group));
+  if (all.ok) return all.value.map((value) => ({ ok: true, value }));
+  if (group.length === 1) return [all];
+  const half = Math.ceil(group.length / 2);
+  return [
+    ...(await eachOrAll(tx, group.slice(0, half), run)),
+    ...(await eachOrAll(tx, group.slice(half), run)),
+  ];
 }

@@ -15,6 +15,8 @@ export interface PlannedCommand {
   readonly values: readonly (string | null)[];
   /** For creates: the match rule, its column and key (match.ts); null when none applies. */
   readonly match: CreateMatch | null;
+  /** `<mode>:<column>,…`: equal for commands one statement can apply together. */
+  readonly signature: string;
 }
 
 export type Planned =
@@ -40,9 +42,10 @@ export function planCommand(model: TableModel, command: SinkCommand, index: numb
     return failed(command, `${mode} of ${model.object} without a record id`);
   }
   const set = new Map<string, { column: ColumnInfo; value: string | null }>();
-  const byField = new Map<string, string | null>();
+  const byField: Record<string, string | null> = {};
   if (mode !== 'delete') {
-    for (const [name, value] of Object.entries(command.fields)) {
+    for (const name in command.fields) {
+      const value = command.fields[name] ?? null;
       if (name.startsWith(assocPrefix)) {
         const to = name.slice(assocPrefix.length);
         const association = model.associations.find((a) => a.to === to);
@@ -57,14 +60,16 @@ export function planCommand(model: TableModel, command: SinkCommand, index: numb
       if (!field) {
         return failed(command, `${model.schema}.${model.table} has no field "${name}"`, name);
       }
-      byField.set(field.name, value);
+      byField[field.name] = value;
       set.set(field.column.name, {
         column: field.column,
         value: writeValue(value, field.column.category),
       });
     }
   }
-  const entries = [...set.values()].sort((a, b) => (a.column.name < b.column.name ? -1 : 1));
+  const entries = [...set.values()];
+  if (entries.length > 1) entries.sort((a, b) => (a.column.name < b.column.name ? -1 : 1));
+  const columns = entries.map((e) => e.column);
   return {
     ok: true,
     plan: {
@@ -72,9 +77,10 @@ export function planCommand(model: TableModel, command: SinkCommand, index: numb
       command,
       mode,
       recordId: command.recordId,
-      columns: entries.map((e) => e.column),
+      columns,
       values: entries.map((e) => e.value),
-      match: mode === 'create' ? createMatch(model, Object.fromEntries(byField)) : null,
+      match: mode === 'create' ? createMatch(model, byField) : null,
+      signature: `${mode}:${columns.map((c) => c.name).join(',')}`,
     },
   };
 }
@@ -85,10 +91,6 @@ export interface Run {
   readonly commands: readonly PlannedCommand[];
 }
 
-function signature(plan: PlannedCommand): string {
-  return `${plan.mode}:${plan.columns.map((c) => c.name).join(',')}`;
-}
-
 /**
  * Consecutive commands grouped into runs that one multi-row statement can apply in order: a run
  * ends where the mode or the set of columns changes, where a record id, match key or command id
@@ -97,29 +99,35 @@ function signature(plan: PlannedCommand): string {
 export function splitRuns(plans: readonly PlannedCommand[], maxRun = 1_000): Run[] {
   const runs: Run[] = [];
   let current: PlannedCommand[] = [];
-  let currentSignature = '';
-  let seen = new Set<string>();
+  const commandIds = new Set<string>();
+  const recordIds = new Set<string>();
+  const matchKeys = new Set<string>();
   const flush = () => {
     const first = current[0];
     if (first) runs.push({ mode: first.mode, commands: current });
     current = [];
-    seen = new Set();
+    commandIds.clear();
+    recordIds.clear();
+    matchKeys.clear();
   };
   for (const plan of plans) {
-    const keys = [`c:${plan.command.commandId}`];
-    if (plan.recordId !== null) keys.push(`r:${plan.recordId}`);
-    if (plan.match) keys.push(`m:${plan.match.key}`);
-    const sig = signature(plan);
+    const commandId = plan.command.commandId;
+    const { recordId, match } = plan;
+    const first = current[0];
     if (
-      current.length >= maxRun ||
-      (current.length > 0 && sig !== currentSignature) ||
-      keys.some((k) => seen.has(k))
+      first !== undefined &&
+      (current.length >= maxRun ||
+        plan.signature !== first.signature ||
+        commandIds.has(commandId) ||
+        (recordId !== null && recordIds.has(recordId)) ||
+        (match !== null && matchKeys.has(match.key)))
     ) {
       flush();
     }
-    currentSignature = sig;
     current.push(plan);
-    for (const k of keys) seen.add(k);
+    commandIds.add(commandId);
+    if (recordId !== null) recordIds.add(recordId);
+    if (match !== null) matchKeys.add(match.key);
   }
   flush();
   return runs;

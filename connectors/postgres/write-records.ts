@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { classification } from '../sdk/errors.ts';
 import type { WriteResult } from '../sdk/types.ts';
 import { normalizers } from '../../services/objects/index.ts';
-import type { CommandsTable } from './commands-table.ts';
 import type { TableModel } from './model.ts';
 import type { PlannedCommand } from './write-plan.ts';
 import { insertQuery, matchQuery, updateQuery } from './write-sql.ts';
@@ -52,9 +51,11 @@ export async function updateRecords(
 /**
  * Ids of existing records matching the creates' match keys, by command index: per match rule,
  * the candidates of the SQL prefilter, each confirmed with the rule's normaliser (the one the
- * key was made with); of several records with one key, the lowest id.
+ * key was made with); of several records with one key, the lowest id. One query per rule for the
+ * whole run: a run's creates share no match key (`splitRuns`), so one create's write cannot
+ * change what another one matches, and the run's fallback (one part at a time) reuses it.
  */
-async function matchRecords(
+export async function matchRecords(
   db: pg.PoolClient,
   model: TableModel,
   plans: readonly PlannedCommand[],
@@ -91,17 +92,16 @@ async function matchRecords(
 
 /**
  * Creates (commands not applied before: the caller looked them up in the ledger): one whose
- * match key finds a record updates it (created: false); the rest are inserted. Both are recorded
- * in the ledger in the same transaction.
+ * match key found a record (`matched`, from `matchRecords`) updates it (created: false); the
+ * rest are inserted with one statement. The caller records them in the ledger.
  */
 export async function createRecords(
   db: pg.PoolClient,
   model: TableModel,
-  commands: CommandsTable,
   fresh: readonly PlannedCommand[],
+  matched: ReadonlyMap<number, string>,
   out: Results,
 ): Promise<void> {
-  const matched = await matchRecords(db, model, fresh);
   const updates: Target[] = [];
   const inserts: PlannedCommand[] = [];
   for (const p of fresh) {
@@ -126,9 +126,4 @@ export async function createRecords(
     ids.push(...(await db.query<{ id: string }>(query)).rows.map((r) => r.id));
   }
   for (const [i, p] of inserts.entries()) out.set(p.index, ok(p, ids[i] ?? '', true));
-  const applied = [...updates.map((u) => u.plan), ...inserts].flatMap((p) => {
-    const result = out.get(p.index);
-    return result?.ok ? [{ commandId: p.command.commandId, recordId: result.recordId }] : [];
-  });
-  await commands.record(db, applied);
 }
