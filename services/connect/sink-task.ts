@@ -232,9 +232,9 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
             });
           }
         }
-        await Promise.all([...replacing, d.identity.linkMany(links)]);
+        // The outcomes are encoded while the links are written (they do not depend on them).
         const at = Date.now();
-        const values = await Promise.all(
+        const encoding = Promise.all(
           list.map(({ cmd }, k) =>
             d.codec.encode(
               'outcome',
@@ -243,6 +243,7 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
             ),
           ),
         );
+        const [values] = await Promise.all([encoding, d.identity.linkMany(links), ...replacing]);
         for (const [k, { cmd }] of list.entries()) {
           out.push({
             topic: d.topics.outcomes,
