@@ -67,36 +67,61 @@ async function assertEachPersonOnce(side: Side, expected: number): Promise<void>
   }
 }
 
+/** The sync as `GET /v1/syncs/:id` shows it: its state and the initial sync's progress. */
+interface SyncStatus {
+  readonly state: string;
+  readonly progress?: { readonly total: number; readonly done: number };
+}
+
 /**
- * Seconds from the start until both sides hold `expected` rows (polled every INITIAL_POLL_MS);
- * every 10 s a line with the counts and the sync's state and progress (`GET /v1/syncs/:id`).
+ * Seconds from the start until both sides hold `expected` rows (counts polled every
+ * INITIAL_POLL_MS), and when the sync's progress (polled every second) showed every person held
+ * for matching (`total`) and merged (`done`): capture + resolve, then merge, then the sinks.
+ * Every 10 s a line with the counts and the progress.
  */
 async function waitForInitialSync(
   sides: readonly Side[],
   expected: number,
   startedAt: number,
-  status: () => Promise<string>,
+  status: () => Promise<SyncStatus>,
 ) {
+  const since = () => (performance.now() - startedAt) / 1000;
   let lastReport = startedAt;
+  let lastStatus = 0;
+  let heldAt: number | null = null;
+  let mergedAt: number | null = null;
+  let shown = '';
   for (;;) {
     const polledAt = performance.now();
     const counts = await Promise.all(sides.map((s) => s.count()));
-    if (counts.every((n) => n >= expected)) return (polledAt - startedAt) / 1000;
-    const elapsed = (performance.now() - startedAt) / 1000;
+    if (counts.every((n) => n >= expected)) {
+      return { seconds: (polledAt - startedAt) / 1000, heldAt, mergedAt };
+    }
     const reached = sides.map((s, i) => `${s.label} ${fmt(counts[i] ?? 0)}`).join(', ');
-    if (elapsed > TIMEOUT_SECONDS) {
+    if (since() > TIMEOUT_SECONDS) {
       throw new BenchFailure(
-        `the initial sync did not finish within ${TIMEOUT_SECONDS} s: ${reached} of ${fmt(expected)}`,
+        `the initial sync did not finish within ${TIMEOUT_SECONDS} s: ${reached} of ${fmt(expected)} (sync ${shown})`,
         {
           timeoutSeconds: TIMEOUT_SECONDS,
           expected,
           ...Object.fromEntries(sides.map((s, i) => [`reached${s.label}`, counts[i] ?? 0])),
+          heldSeconds: heldAt,
+          mergedSeconds: mergedAt,
         },
       );
     }
+    if (performance.now() - lastStatus >= 1_000) {
+      lastStatus = performance.now();
+      const { state, progress } = await status();
+      const held = progress?.total ?? 0;
+      const merged = progress?.done ?? 0;
+      if (heldAt === null && held >= expected) heldAt = Number(since().toFixed(1));
+      if (mergedAt === null && merged >= expected) mergedAt = Number(since().toFixed(1));
+      shown = `${state}: ${fmt(held)} held for matching, ${fmt(merged)} merged`;
+    }
     if (performance.now() - lastReport >= 10_000) {
       lastReport = performance.now();
-      log(`  ${elapsed.toFixed(0)} s: ${reached} of ${fmt(expected)}; sync ${await status()}`);
+      log(`  ${since().toFixed(0)} s: ${reached} of ${fmt(expected)}; sync ${shown}`);
     }
     await sleep(INITIAL_POLL_MS);
   }
@@ -249,20 +274,24 @@ async function run(sides: Side[], setRoles: (r: Roles) => void) {
   const startedAt = performance.now();
   const start = await roles.call('POST', `/v1/syncs/${syncId}/start`);
   if (start.status !== 202) throw new Error(`POST /v1/syncs/${syncId}/start: ${start.status}`);
-  const initialSeconds = await waitForInitialSync(sides, persons, startedAt, async () => {
-    const { body } = await roles.call<{
-      state: string;
-      progress?: { total: number; done: number };
-    }>('GET', `/v1/syncs/${syncId}`);
-    const p = body.progress;
-    return p ? `${body.state}, ${fmt(p.done)} of ${fmt(p.total)} held records merged` : body.state;
-  });
+  const initial = await waitForInitialSync(
+    sides,
+    persons,
+    startedAt,
+    async () => (await roles.call<SyncStatus>('GET', `/v1/syncs/${syncId}`)).body,
+  );
+  const initialSeconds = initial.seconds;
   for (const side of sides) await assertEachPersonOnce(side, persons);
   const initialPerSec = (2 * ROWS) / initialSeconds;
   log(
     `initial sync: ${fmt(2 * ROWS)} source rows → ${fmt(persons)} contacts on each side, each person once ` +
       `(${fmt(2 * (persons - ROWS))} rows written) in ${initialSeconds.toFixed(1)} s: ` +
       `${fmt(initialPerSec)} source rows/s (goal ≤ ${GOAL_INITIAL_SECONDS} s; counts polled every ${INITIAL_POLL_MS} ms)`,
+  );
+  const at = (v: number | null) => (v === null ? 'not seen' : `${v} s`);
+  log(
+    `  every person held for matching (captured and resolved) at ${at(initial.heldAt)}, ` +
+      `merged at ${at(initial.mergedAt)}, written to both sides at ${initialSeconds.toFixed(1)} s`,
   );
   const runningBy = performance.now() + 120_000;
   while ((await syncState(roles, syncId)) !== 'running') {
@@ -314,6 +343,8 @@ async function run(sides: Side[], setRoles: (r: Roles) => void) {
     ...live,
     rows: ROWS,
     overlap: OVERLAP,
+    initialHeldSeconds: initial.heldAt,
+    initialMergedSeconds: initial.mergedAt,
     ...extra,
     liveSeconds: LIVE_SECONDS,
     pollMs: POLL_MS,
