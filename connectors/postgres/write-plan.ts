@@ -94,9 +94,10 @@ export interface Run {
 /**
  * Consecutive commands grouped into runs that one multi-row statement can apply in order: a run
  * ends where the mode or the set of columns changes, where a record id, match key or command id
- * repeats (the later command must see the earlier one's effect), or at `maxRun` commands.
+ * repeats (the later command must see the earlier one's effect), or at `maxRun` commands (the
+ * sink's batch size: a batch of creates is one match query and one INSERT).
  */
-export function splitRuns(plans: readonly PlannedCommand[], maxRun = 1_000): Run[] {
+export function splitRuns(plans: readonly PlannedCommand[], maxRun = 2_000): Run[] {
   const runs: Run[] = [];
   let current: PlannedCommand[] = [];
   const commandIds = new Set<string>();
