@@ -4,6 +4,8 @@
  * same machine — a bare kafkajs consume→produce passthrough over the same input, with the ratio.
  * Its last line is one JSON object with every figure.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -31,8 +33,8 @@ const changes = topics.changes('contacts');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The change event of contact `i` on the crm side (`edit` > 0: its edit number `edit`). */
-function contactChange(i: number, sourceTs: number, edit = 0) {
-  return codec.encode('change-event', changes, {
+function contactChange(i: number, sourceTs: number, edit = 0, topic = changes) {
+  return codec.encode('change-event', topic, {
     connectionId: 'crm',
     object: 'contacts',
     recordId: `c${i}`,
@@ -54,14 +56,15 @@ async function produceChanges(
   start: number,
   edit = 0,
   producer = kafka.producer(),
+  topic = changes,
 ): Promise<void> {
   await producer.connect();
   for (let n = start; n < start + count; n += 2000) {
     const messages: Message[] = [];
     for (let i = n; i < Math.min(n + 2000, start + count); i++) {
-      messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now(), edit) });
+      messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now(), edit, topic) });
     }
-    await producer.send({ topic: changes, acks: -1, messages });
+    await producer.send({ topic, acks: -1, messages });
   }
   await producer.disconnect();
 }
@@ -104,13 +107,20 @@ async function countArrivals(topic: string, count: number, onMessage?: (value: B
  * Resolves once `topic` holds `count` messages in all (the sum of its partitions' end offsets),
  * polled through the admin API: no consumer in this process, so the profile is the processor's.
  */
-async function waitForOffsets(topic: string, count: number): Promise<void> {
+async function waitForOffsets(topic: string, count: number, stallMs = 120_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    let seen = -1;
+    let movedAt = performance.now();
     for (;;) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      if (offsets.reduce((sum, p) => sum + Number(p.high), 0) >= count) return;
+      const total = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      if (total >= count) return;
+      if (total !== seen) [seen, movedAt] = [total, performance.now()];
+      else if (performance.now() - movedAt > stallMs) {
+        throw new Error(`${topic} stalled at ${total} of ${count} messages for ${stallMs} ms`);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   } finally {
@@ -170,18 +180,64 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+const benchLogger = createLogger('bench', 'warn');
+
+function startIn(topicPrefix: string) {
+  return startProcessor({
+    brokers: ep.kafkaBrokers,
+    redisUrl: ep.redisUrl,
+    schemaRegistryUrl: ep.schemaRegistryUrl,
+    topicPrefix,
+    redisPrefix: topicPrefix,
+    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
+    logger: benchLogger,
+  });
+}
+
+/**
+ * New records through `tandem processor --workers <workers>` (separate processes, as deployed):
+ * a backlog of `count` changes under a prefix of its own, timed from the first write command to
+ * the last, so the workers' start-up (loading the code, joining the groups) is not counted.
+ */
+async function workersRun(workers: number, count: number): Promise<number> {
+  const own = uniqueName(`benchw${workers}`);
+  const ownTopics = topicNames(own);
+  const setup = await startIn(own);
+  await setup.registry.put(contactsSync('bench', 'crm', 'billing', { state: 'running' }));
+  await setup.mergeReady('bench', 1);
+  await setup.close();
+  await produceChanges(count, 0, 0, kafka.producer(), ownTopics.changes('contacts'));
+  const tandem = fileURLToPath(new URL('../bin/tandem', import.meta.url));
+  const child = spawn(tandem, ['processor', '--workers', String(workers)], {
+    env: {
+      ...process.env,
+      TANDEM_KAFKA_BROKERS: ep.kafkaBrokers.join(','),
+      TANDEM_REDIS_URL: ep.redisUrl,
+      TANDEM_SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl,
+      TANDEM_TOPIC_PREFIX: own,
+      TANDEM_REDIS_PREFIX: own,
+      TANDEM_TOPIC_PARTITIONS: String(PARTITIONS),
+      TANDEM_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try {
+    await waitForOffsets(ownTopics.writes('billing'), 1);
+    const first = performance.now();
+    await waitForOffsets(ownTopics.writes('billing'), count);
+    return (count - 1) / ((performance.now() - first) / 1000);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    const redis = new Redis(ep.redisUrl);
+    await deletePrefixKeys(redis, own);
+    redis.disconnect();
+  }
+}
+
 async function main() {
-  const logger = createLogger('bench', 'warn');
-  const start = () =>
-    startProcessor({
-      brokers: ep.kafkaBrokers,
-      redisUrl: ep.redisUrl,
-      schemaRegistryUrl: ep.schemaRegistryUrl,
-      topicPrefix: prefix,
-      redisPrefix: prefix,
-      sizing: { partitions: PARTITIONS, replicationFactor: 1 },
-      logger,
-    });
+  const start = () => startIn(prefix);
   // Topics first (the processor creates them), then the backlog, then the clock starts.
   const processor = await start();
   // The sync exists before the backlog: its merge group is positioned at the (empty) end of the
@@ -271,6 +327,20 @@ async function main() {
   );
   await p2.close();
 
+  // Worker processes: the processor as deployed, 1 and 2 processes (BENCH_WORKERS=1,2,3 …).
+  const workerCounts = (process.env.BENCH_WORKERS ?? '1,2')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  const byWorkers: Record<string, number> = {};
+  for (const workers of workerCounts) {
+    const rate = await workersRun(workers, N);
+    byWorkers[String(workers)] = Math.round(rate);
+    log(
+      `processor --workers ${workers} (separate processes), new records: ${rate.toFixed(0)} changes/s (ratio ${(rate / bare).toFixed(3)})`,
+    );
+  }
+
   const redis = new Redis(ep.redisUrl);
   await deletePrefixKeys(redis, prefix);
   redis.disconnect();
@@ -290,6 +360,7 @@ async function main() {
       passthroughPerSec: Math.round(bare),
       ratio: Number(ratio.toFixed(3)),
       updatesRatio: Number(updatesRatio.toFixed(3)),
+      workersPerSec: byWorkers,
       cpuNew: cpuJson(newCpu),
       cpuUpdates: cpuJson(updCpu),
       cpuPassthrough: cpuJson(bareCpu),
