@@ -358,6 +358,27 @@ async function main() {
   }
   const sides: Side[] = [];
   let roles: Roles | undefined;
+  // Clean up once: the roles (and their Redis keys and ClickHouse database), then the databases.
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await roles?.close().catch((err: unknown) => log(`could not stop the roles: ${String(err)}`));
+      for (const side of sides) {
+        await side
+          .drop()
+          .catch((err: unknown) => log(`could not drop ${side.label}: ${String(err)}`));
+      }
+    })());
+  // Interrupted (Ctrl-C): clean up all the same, print no figure, exit non-zero.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up…`);
+      void cleanUp().finally(() => {
+        log(JSON.stringify({ bench: 'pipeline', error: `interrupted by ${signal}` }));
+        process.exit(130);
+      });
+    });
+  }
   let code = 0;
   let result: Record<string, unknown>;
   try {
@@ -368,11 +389,7 @@ async function main() {
     process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : message}\n`);
     result = { error: message, ...(err instanceof BenchFailure ? err.reached : {}) };
   }
-  // Clean up: the roles (and their Redis keys and ClickHouse database), then the databases.
-  await roles?.close().catch((err: unknown) => log(`could not stop the roles: ${String(err)}`));
-  for (const side of sides) {
-    await side.drop().catch((err: unknown) => log(`could not drop ${side.label}: ${String(err)}`));
-  }
+  await cleanUp();
   log(JSON.stringify({ bench: 'pipeline', ...result }));
   process.exit(code);
 }
