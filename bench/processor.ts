@@ -128,6 +128,17 @@ async function waitForOffsets(topic: string, count: number, stallMs = 120_000): 
   }
 }
 
+/**
+ * Messages per second arriving on `topic` from its message `base + 1` to `base + count`: the
+ * steady rate, without the time to start (load code, join groups) before the first one.
+ */
+async function rateFromFirst(topic: string, base: number, count: number): Promise<number> {
+  await waitForOffsets(topic, base + 1);
+  const first = performance.now();
+  await waitForOffsets(topic, base + count);
+  return (count - 1) / ((performance.now() - first) / 1000);
+}
+
 async function passthrough(count: number): Promise<number> {
   const out = `${prefix}.passthrough`;
   const admin = kafka.admin();
@@ -139,10 +150,7 @@ async function passthrough(count: number): Promise<number> {
   const consumer = kafka.consumer({ groupId: `${prefix}.passthrough`, maxWaitTimeInMs: 50 });
   await consumer.connect();
   await consumer.subscribe({ topic: changes, fromBeginning: true });
-  let seen = 0;
-  let resolveDone: () => void = () => undefined;
-  const done = new Promise<void>((r) => (resolveDone = r));
-  const started = performance.now();
+  const rate = rateFromFirst(out, 0, count);
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -164,16 +172,13 @@ async function passthrough(count: number): Promise<number> {
           },
         ]);
         resolveOffset(last.offset);
-        seen += chunk.length;
-        if (seen >= count) resolveDone();
       }
     },
   });
-  await done;
-  const seconds = (performance.now() - started) / 1000;
+  const perSec = await rate;
   await consumer.disconnect();
   await producer.disconnect();
-  return count / seconds;
+  return perSec;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -223,10 +228,7 @@ async function workersRun(workers: number, count: number): Promise<number> {
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    await waitForOffsets(ownTopics.writes('billing'), 1);
-    const first = performance.now();
-    await waitForOffsets(ownTopics.writes('billing'), count);
-    return (count - 1) / ((performance.now() - first) / 1000);
+    return await rateFromFirst(ownTopics.writes('billing'), 0, count);
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -252,18 +254,17 @@ async function main() {
   log(`passthrough (bare kafkajs consume→produce, same input): ${bare.toFixed(0)} msg/s`);
   log(`  ${formatCpu(bareCpu, 'message')}`);
 
-  const started = performance.now();
-  const { result: p, cpu: newCpu } = await profileCpu(
+  const { result: newRun, cpu: newCpu } = await profileCpu(
     N,
     async () => {
       const running = await start();
-      await waitForOffsets(topics.writes('billing'), N);
-      return running;
+      return { running, rate: await rateFromFirst(topics.writes('billing'), 0, N) };
     },
     'processor-new',
   );
-  const seconds = (performance.now() - started) / 1000;
-  const changesPerSec = N / seconds;
+  const p = newRun.running;
+  const changesPerSec = newRun.rate;
+  const seconds = N / changesPerSec;
   log(
     `processor: ${N} changes → ${N} write commands in ${seconds.toFixed(1)} s: ${changesPerSec.toFixed(0)} changes/s`,
   );
@@ -273,18 +274,17 @@ async function main() {
   // (records already linked, states present: the identity map's fast path).
   await p.close();
   await produceChanges(N, 0, 1);
-  const updStarted = performance.now();
-  const { result: p2, cpu: updCpu } = await profileCpu(
+  const { result: updRun, cpu: updCpu } = await profileCpu(
     N,
     async () => {
       const running = await start();
-      await waitForOffsets(topics.writes('billing'), 2 * N);
-      return running;
+      return { running, rate: await rateFromFirst(topics.writes('billing'), N, N) };
     },
     'processor-updates',
   );
-  const updSeconds = (performance.now() - updStarted) / 1000;
-  const updatesPerSec = N / updSeconds;
+  const p2 = updRun.running;
+  const updatesPerSec = updRun.rate;
+  const updSeconds = N / updatesPerSec;
   log(
     `processor, updates of linked records: ${N} in ${updSeconds.toFixed(1)} s: ${updatesPerSec.toFixed(0)} changes/s`,
   );
