@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { classification } from '../sdk/errors.ts';
 import type { WriteResult } from '../sdk/types.ts';
-import { normalizers } from '../../services/objects/index.ts';
+import { normalizers, objectDescriptor } from '../../services/objects/index.ts';
 import type { TableModel } from './model.ts';
-import type { PlannedCommand } from './write-plan.ts';
+import type { PlannedCommand, Run } from './write-plan.ts';
 import { insertQuery, matchQuery, updateQuery } from './write-sql.ts';
 
 /** Results by command index, filled in as runs are applied. */
@@ -88,6 +88,70 @@ export async function matchRecords(
     }
   }
   return matched;
+}
+
+/**
+ * The matches of a batch's creates, run after run, with as few match queries as give the same
+ * answers as one query per run would (each seeing the transaction's earlier writes): one query
+ * for every create of the batch up front, then, for a later run, the records earlier runs
+ * inserted with its key (when no older record has it: the lowest id wins). Once an earlier run
+ * may have changed what a query would find (an update or a matched create writing a column some
+ * match rule reads, a delete, an insert into a table matched by several rules), each later run
+ * of creates is matched by a query of its own.
+ */
+export function batchMatcher(
+  db: pg.PoolClient,
+  model: TableModel,
+  plans: readonly PlannedCommand[],
+) {
+  const ruleColumns = new Set(
+    objectDescriptor(model.object).matchKeys.flatMap((rule) => {
+      const column = model.byName.get(rule.property)?.column.name;
+      return column === undefined ? [] : [column];
+    }),
+  );
+  let upFront: Promise<Map<number, string>> | undefined;
+  const inserted = new Map<string, string>();
+  let stale = false;
+  return {
+    /** The matches of a run of creates (`createRecords`' `matched`), before it is applied. */
+    async before(run: Run): Promise<Map<number, string>> {
+      if (stale) return matchRecords(db, model, run.commands);
+      upFront ??= matchRecords(
+        db,
+        model,
+        plans.filter((p) => p.mode === 'create'),
+      );
+      const found = await upFront;
+      const matched = new Map<number, string>();
+      for (const p of run.commands) {
+        const id = found.get(p.index) ?? (p.match ? inserted.get(p.match.key) : undefined);
+        if (id !== undefined) matched.set(p.index, id);
+      }
+      return matched;
+    },
+    /** Notes what an applied run wrote (`out`: its results). */
+    after(run: Run, matched: ReadonlyMap<number, string>, out: Results): void {
+      if (stale) return;
+      if (run.mode === 'delete') {
+        stale = true;
+        return;
+      }
+      for (const p of run.commands) {
+        const result = out.get(p.index);
+        if (!result?.ok) continue;
+        if (run.mode === 'update' || matched.has(p.index)) {
+          // A matched create writes its own key's column with a value of that same key.
+          const own = matched.has(p.index) ? p.match?.column.name : undefined;
+          if (p.columns.some((c) => c.name !== own && ruleColumns.has(c.name))) stale = true;
+        } else if (ruleColumns.size > 1) {
+          stale = true;
+        } else if (p.match && !inserted.has(p.match.key)) {
+          inserted.set(p.match.key, result.recordId);
+        }
+      }
+    },
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { classifyPgError, isRecordError, sqlState } from './errors.ts';
 import type { TableModel } from './model.ts';
 import { failedResult } from './write-failure.ts';
 import { planCommand, splitRuns, type PlannedCommand, type Run } from './write-plan.ts';
-import { createRecords, matchRecords, ok, updateRecords, type Results } from './write-records.ts';
+import { batchMatcher, createRecords, ok, updateRecords, type Results } from './write-records.ts';
 import { deleteQuery } from './write-sql.ts';
 import { guardCommands } from './write-guard.ts';
 
@@ -141,11 +141,14 @@ export async function writeBatch(
         if (planned.ok) plans.push(planned.plan);
         else out.set(plan.index, planned.result);
       }
+      // Creates matched once for the batch where that answers as a query per run would;
+      // outside the runs' savepoints, so their fallback reuses the matches.
+      const matcher = batchMatcher(db, model, plans);
       for (const run of splitRuns(plans)) {
-        // Matched once per run, outside its savepoint: the fallback reuses it.
         const matched =
-          run.mode === 'create' ? await matchRecords(db, model, run.commands) : new Map();
+          run.mode === 'create' ? await matcher.before(run) : new Map<number, string>();
         await applyWithFallback(db, model, { ...run, matched }, out);
+        matcher.after(run, matched, out);
       }
       // Every command applied, created records included: one statement for the batch.
       await commands.record(db, appliedEntries(plans, out));

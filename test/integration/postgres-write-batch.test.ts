@@ -44,6 +44,44 @@ function company(i: number, fields: SinkCommand['fields']): SinkCommand {
   };
 }
 
+function contact(i: number, fields: SinkCommand['fields'], recordId: string | null = null) {
+  return {
+    ...company(i, fields),
+    commandId: `${label}-p${i}`,
+    object: 'contacts',
+    recordId,
+    mode: recordId === null ? 'create' : 'update',
+  } satisfies SinkCommand;
+}
+
+describe('postgres connector: creates matched across the runs of a batch', () => {
+  it('matches as a query per run would: earlier inserts found, a moved key followed', async () => {
+    const [x = ''] = await system.insert('contacts', [{ email: 'a@x.test', firstname: 'X' }]);
+    const results = await session.write('contacts', [
+      contact(0, { email: 'new1@x.test', firstname: 'N1' }),
+      contact(1, { phone: '1' }, x),
+      contact(2, { email: ' A@X.test ', firstname: 'A2' }),
+      contact(3, { email: 'NEW1@x.test', firstname: 'N1b' }),
+      contact(4, { email: 'moved@x.test' }, x),
+      contact(5, { email: 'moved@x.test', firstname: 'M' }),
+      contact(6, { email: 'a@x.test', firstname: 'A6' }),
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const [r0, , r2, r3, , r5, r6] = results;
+    const n1 = r0?.ok ? r0.recordId : '';
+    expect(r0).toMatchObject({ ok: true, created: true });
+    expect(r2).toMatchObject({ ok: true, recordId: x, created: false });
+    // The row the batch's first command inserted, found by a create of a later run.
+    expect(r3).toMatchObject({ ok: true, recordId: n1, created: false });
+    // The update before them moved x to another key: that key finds x, the old one nothing.
+    expect(r5).toMatchObject({ ok: true, recordId: x, created: false });
+    expect(r6).toMatchObject({ ok: true, created: true });
+    const rows = await system.rows('contacts');
+    expect(rows.get(x)).toMatchObject({ email: 'moved@x.test', firstname: 'M', phone: '1' });
+    expect(rows.get(n1)).toMatchObject({ email: 'NEW1@x.test', firstname: 'N1b' });
+  });
+});
+
 describe('postgres connector: a batch with bad records', () => {
   it('fails only the bad records, matches the existing one, and replays from the ledger', async () => {
     const [existing = ''] = await system.insert('companies', [
