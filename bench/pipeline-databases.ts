@@ -1,11 +1,13 @@
 /**
  * The two databases of `npm run bench:pipeline` (pipeline.ts): a PostgreSQL database and a
  * MariaDB database of their own, each with one `contacts` table (an index on `lastname`, the
- * column the live phase writes and looks up), loaded in bulk, updated in batches and read back
+ * column the live phase writes and looks up; on PostgreSQL the email-match index its check()
+ * asks for), loaded in bulk, updated in batches and read back
  * with the bare drivers, behind the connectors' back.
  */
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import pg from 'pg';
+import { matchFilter } from '../connectors/postgres/write-sql.ts';
 import { endpoints } from '../test/support/endpoints.ts';
 
 const ep = endpoints();
@@ -75,6 +77,10 @@ export async function postgresSide(name: string): Promise<Side> {
     'CREATE TABLE contacts (id bigserial PRIMARY KEY, email text, firstname text, lastname text, phone text)',
   );
   await writer.query('CREATE INDEX contacts_lastname ON contacts (lastname)');
+  // The index the connection's check() asks for: the sink's create-match lookups use it.
+  await writer.query(
+    `CREATE INDEX contacts_email_match ON contacts ((${matchFilter('email', 'email').expression}))`,
+  );
   const config = {
     ...base,
     database: name,
