@@ -118,6 +118,11 @@ export interface IdentityMapOptions {
   readonly changelog: ChangelogWriter;
 }
 
+/** An identity error as it is, anything else as the Redis error of `operation`. */
+function asIdentityError(operation: string, err: unknown): IdentityError {
+  return err instanceof IdentityError ? err : identityErrors.redis(operation, err);
+}
+
 function guard<A extends unknown[], T>(
   operation: string,
   fn: (...args: A) => Promise<T>,
@@ -126,7 +131,7 @@ function guard<A extends unknown[], T>(
     try {
       return await fn(...args);
     } catch (err) {
-      throw err instanceof IdentityError ? err : identityErrors.redis(operation, err);
+      throw asIdentityError(operation, err);
     }
   };
 }
@@ -162,7 +167,7 @@ export function createIdentityMap(options: IdentityMapOptions): IdentityMap {
   const resolvePending = guard('resolve', async (items: readonly ResolveItem[]) => {
     const pending = await resolveBatchPending(ctx, items);
     const durable = pending.durable.catch((err: unknown) => {
-      throw err instanceof IdentityError ? err : identityErrors.redis('resolve', err);
+      throw asIdentityError('resolve', err);
     });
     durable.catch(() => undefined); // the caller's to handle; never an unhandled rejection
     return { resolutions: pending.resolutions, durable };

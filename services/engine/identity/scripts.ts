@@ -269,10 +269,10 @@ async function settleRound(redis: RedisClient, ops: readonly RoundOp[]): Promise
     );
   }
   const batched = hasBatchForms(redis);
-  const inBatch = (group: readonly RoundOp[]) =>
-    group.length > 1 && batched && isBatchable(group[0]!.command);
   const pipeline = redis.pipeline();
+  // Ops without a batch form are runs of one; a run of several is one batch call.
   const groups = runsOf(ops, (op) => (batched && isBatchable(op.command) ? op.command : null));
+  const inBatch = (group: readonly RoundOp[]) => group.length > 1;
   for (const group of groups) {
     if (inBatch(group)) callBatch(pipeline, group[0]!.command as Batchable, group);
     else for (const op of group) call(pipeline, op);
@@ -363,13 +363,7 @@ function createTickBatcher(redis: RedisClient) {
   const flush = () => {
     const calls = queue;
     queue = [];
-    if (calls.length === 1) {
-      const [only] = calls as [QueuedCall];
-      Promise.resolve(
-        invoke(redis, only.op.command as ScriptName, only.op.key, [...only.op.args]),
-      ).then(only.resolve, only.reject);
-      return;
-    }
+    // A lone call goes as its own command: `settleRound` sends one op without a pipeline.
     settleRound(
       redis,
       calls.map((c) => c.op),
