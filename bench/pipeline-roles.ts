@@ -7,13 +7,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiClient, type ApiCall } from '../test/support/api-client.ts';
+import { allProcessEnv, freePort } from '../test/support/all-process.ts';
 import { dropPrefix } from '../test/support/api-driver.ts';
-import { endpoints, uniqueName } from '../test/support/endpoints.ts';
+import { uniqueName } from '../test/support/endpoints.ts';
 import { stopRoles } from '../test/support/role-process.ts';
 
 export interface Roles {
@@ -26,21 +26,7 @@ export interface Roles {
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../services/cli/main.ts', import.meta.url));
 
-/** A TCP port free right now on 127.0.0.1 (the child binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startRoles(label: string, logLevel: string): Promise<Roles> {
-  const ep = endpoints();
   const prefix = uniqueName(label);
   const token = `tok-${randomBytes(16).toString('hex')}`;
   const port = await freePort();
@@ -48,22 +34,7 @@ export async function startRoles(label: string, logLevel: string): Promise<Roles
   const out = openSync(logPath, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'all'], {
     cwd: repo,
-    env: {
-      ...process.env,
-      TANDEM_KAFKA_BROKERS: ep.kafkaBrokers.join(','),
-      TANDEM_REDIS_URL: ep.redisUrl,
-      TANDEM_SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl,
-      TANDEM_CLICKHOUSE_URL: ep.clickhouseUrl,
-      TANDEM_CLICKHOUSE_DATABASE: prefix,
-      TANDEM_TOPIC_PREFIX: prefix,
-      TANDEM_REDIS_PREFIX: prefix,
-      TANDEM_TOPIC_PARTITIONS: '3',
-      TANDEM_TOPIC_REPLICATION_FACTOR: '1',
-      TANDEM_API_PORT: String(port),
-      TANDEM_API_TOKENS: token,
-      TANDEM_SECRET_KEY: randomBytes(24).toString('hex'),
-      TANDEM_LOG_LEVEL: logLevel,
-    },
+    env: { ...process.env, ...allProcessEnv(prefix, port, token, logLevel) },
     stdio: ['ignore', out, out],
   });
   closeSync(out);

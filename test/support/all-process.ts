@@ -16,7 +16,7 @@ export interface ProcessFixture extends Omit<ApiDriver, 'closeSystems'> {
 }
 
 /** A TCP port free right now on 127.0.0.1 (the child binds it a moment later). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -28,15 +28,18 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startAllProcess(
-  label: string,
-  env: Readonly<Record<string, string>> = {},
-): Promise<ProcessFixture> {
+/**
+ * The settings of a `tandem all` on the local stack under `prefix` (topics, Redis keys and the
+ * ClickHouse database), its API on `port` with `token`, a fresh secret key.
+ */
+export function allProcessEnv(
+  prefix: string,
+  port: number,
+  token: string,
+  logLevel: string,
+): Record<string, string> {
   const ep = endpoints();
-  const prefix = uniqueName(label);
-  const token = `tok-${randomBytes(16).toString('hex')}`;
-  const port = await freePort();
-  const child = spawnRole('all', {
+  return {
     TANDEM_KAFKA_BROKERS: ep.kafkaBrokers.join(','),
     TANDEM_REDIS_URL: ep.redisUrl,
     TANDEM_SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl,
@@ -49,7 +52,19 @@ export async function startAllProcess(
     TANDEM_API_PORT: String(port),
     TANDEM_API_TOKENS: token,
     TANDEM_SECRET_KEY: randomBytes(24).toString('hex'),
-    TANDEM_LOG_LEVEL: process.env.TANDEM_TEST_LOG ?? 'warn',
+    TANDEM_LOG_LEVEL: logLevel,
+  };
+}
+
+export async function startAllProcess(
+  label: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ProcessFixture> {
+  const prefix = uniqueName(label);
+  const token = `tok-${randomBytes(16).toString('hex')}`;
+  const port = await freePort();
+  const child = spawnRole('all', {
+    ...allProcessEnv(prefix, port, token, process.env.TANDEM_TEST_LOG ?? 'warn'),
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
