@@ -100,7 +100,7 @@ async function countArrivals(topic: string, count: number, onMessage?: (value: B
     },
   });
   await joined;
-  return { done, stop: () => consumer.disconnect(), seen: () => seen };
+  return { done, stop: () => consumer.disconnect() };
 }
 
 /**
