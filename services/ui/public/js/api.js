@@ -2,11 +2,13 @@
 
 /** An error answered by the API (`{error: {code, message}}`) or met on the way to it. */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    /** What the API said per input field: `[{path: '/config/port', message, code?}]`. */
+    this.details = details;
   }
 
   get unauthorized() {
@@ -35,6 +37,7 @@ async function readError(res) {
       res.status,
       err.code ?? `HTTP_${res.status}`,
       err.message ?? res.statusText,
+      Array.isArray(err.details) ? err.details : [],
     );
   }
   return new ApiError(
@@ -72,6 +75,8 @@ export function createApi(getToken, base = '/v1') {
   }
 
   const sync = (id) => `/syncs/${encodeURIComponent(id)}`;
+  const connection = (id) => `/connections/${encodeURIComponent(id)}`;
+  const connector = (type) => `/connectors/${encodeURIComponent(type)}`;
   const query = (params) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
@@ -91,5 +96,22 @@ export function createApi(getToken, base = '/v1') {
     start: (id) => call('POST', `${sync(id)}/start`, {}),
     stop: (id) => call('POST', `${sync(id)}/stop`, {}),
     resyncDeleted: (id, into) => call('POST', `${sync(id)}/resync-deleted`, { into }),
+
+    // Set-up: connector types, connections, syncs (see the OpenAPI document at /docs).
+    connectors: async () => listOf(await call('GET', '/connectors'), 'connectors'),
+    checkConfig: (type, config) => call('POST', `${connector(type)}/check`, { config }),
+    configTables: (type, config) => call('POST', `${connector(type)}/tables`, { config }),
+    connection: (id) => call('GET', connection(id)),
+    createConnection: (body) => call('POST', '/connections', body),
+    updateConnection: (id, body) => call('PATCH', connection(id), body),
+    deleteConnection: (id) => call('DELETE', connection(id)),
+    checkConnection: (id) => call('POST', `${connection(id)}/check`, {}),
+    catalog: async (id) => listOf(await call('GET', `${connection(id)}/catalog`), 'objects'),
+    tables: (id) => call('GET', `${connection(id)}/tables`),
+    previewSync: (body) => call('POST', '/syncs/preview', body),
+    createSync: (body) => call('POST', '/syncs', body),
+    updateSync: (id, body) => call('PATCH', sync(id), body),
+    deleteSync: (id) => call('DELETE', sync(id)),
+    record: (id, entityId) => call('GET', `${sync(id)}/records/${encodeURIComponent(entityId)}`),
   };
 }

@@ -3,7 +3,9 @@ import { createApi } from './api.js';
 import { fill, setText } from './dom.js';
 import { objectCatalog } from './objects.js';
 import { clearToken, loadToken, saveToken, takeTokenFromFragment } from './token.js';
+import { connectionFormView } from './views/connection-form.js';
 import { connectionsView } from './views/connections.js';
+import { setupView } from './views/setup.js';
 import { syncView } from './views/sync-view.js';
 import { syncsView } from './views/syncs.js';
 
@@ -57,8 +59,14 @@ function report(err, box) {
 const ctx = { api, objects: objectCatalog(api), announce, report, refreshNow };
 
 function route(hash) {
-  const sync = /^#\/syncs\/(.+)$/.exec(hash);
+  if (hash === '#/syncs/new') return setupView(ctx, null);
+  const edit = /^#\/syncs\/([^/]+)\/edit$/.exec(hash);
+  if (edit) return setupView(ctx, decodeURIComponent(edit[1]));
+  const sync = /^#\/syncs\/([^/]+)$/.exec(hash);
   if (sync) return syncView(ctx, decodeURIComponent(sync[1]));
+  if (hash === '#/connections/new') return connectionFormView(ctx, null);
+  const connEdit = /^#\/connections\/([^/]+)\/edit$/.exec(hash);
+  if (connEdit) return connectionFormView(ctx, decodeURIComponent(connEdit[1]));
   if (hash === '#/connections') return connectionsView(ctx);
   return syncsView(ctx);
 }
