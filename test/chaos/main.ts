@@ -76,6 +76,13 @@ async function main(): Promise<number> {
     facts.error = (error as Error).message;
     log(`run failed: ${(error as Error).stack ?? facts.error}`);
   }
+  const holdSeconds = Number(process.env.TANDEM_CHAOS_HOLD_SECONDS ?? 0);
+  if (holdSeconds > 0 && !passed(facts)) {
+    // For a person investigating: the private stack stays up (ports in the log above).
+    for (const line of summary(facts)) console.log(line);
+    log(`holding the private stack for ${holdSeconds} s (TANDEM_CHAOS_HOLD_SECONDS)`);
+    await new Promise((resolve) => setTimeout(resolve, holdSeconds * 1000));
+  }
   await cleanup();
   facts.seconds = (Date.now() - t0) / 1000;
   for (const line of summary(facts)) console.log(line);
