@@ -217,7 +217,7 @@ describe('health web UI in a real browser', () => {
   );
 
   it(
-    'stops and starts the sync with its buttons from the keyboard, calling the API and showing the new state',
+    'turns the sync off (after confirming) and on with its buttons from the keyboard, calling the API and showing the new state',
     async () => {
       const p = page!;
       const call = (action: string) =>
@@ -227,18 +227,30 @@ describe('health web UI in a real browser', () => {
             new URL(r.url()).pathname === `/v1/syncs/${target.syncId}/${action}`,
         );
 
+      // Turn off asks first: Escape cancels and gives the focus back to the button.
+      const turnOff = p.getByRole('button', { name: 'Turn off', exact: true });
+      const confirm = p.getByRole('dialog', { name: 'Turn off this sync?' });
+      await turnOff.focus();
+      await p.keyboard.press('Enter');
+      await confirm.waitFor();
+      await p.keyboard.press('Escape');
+      await confirm.waitFor({ state: 'detached' });
+      expect(await focusedText(p)).toBe('Turn off');
+      await shows(p, '[data-field="state"]', /^(initial-sync|running)$/);
+
       const stopped = call('stop');
-      await p.getByRole('button', { name: 'Stop sync' }).focus();
+      await p.keyboard.press('Enter');
+      await confirm.getByRole('button', { name: 'Turn off sync' }).focus();
       await p.keyboard.press('Enter');
       expect((await stopped).ok()).toBe(true);
       await shows(p, '[data-field="state"]', 'off');
       const off = await target.fx.call<{ state: string }>('GET', `/v1/syncs/${target.syncId}`);
       expect(off.body.state).toBe('off');
 
-      // Stop is disabled once the sync is off: the focus moves on to Start, so Enter starts it.
+      // Turn off is gone once the sync is off: the focus moves on to Turn on, so Enter starts it.
       await waitFor(
-        'the focus to move to Start sync',
-        async () => (await focusedText(p)) === 'Start sync',
+        'the focus to move to Turn on',
+        async () => (await focusedText(p)) === 'Turn on',
         20_000,
       );
       const started = call('start');

@@ -2,19 +2,11 @@
 import { badge, errorBox, h, setText, syncRows } from '../dom.js';
 import { formatTime, localInputToIso } from '../format.js';
 import { objectLabel, recordLabel } from '../objects.js';
+import { openRecordDetail } from './record-detail.js';
 
 const STATUSES = ['in-sync', 'failed', 'excluded', 'pending'];
 const PAGE_SIZES = [10, 25, 50, 100];
-const COLUMNS = [
-  'Entity',
-  'Object',
-  'Record in a',
-  'Record in b',
-  'Status',
-  'Category',
-  'Hint',
-  'Updated',
-];
+const COLUMNS = ['Record', 'Object', 'ID in a', 'ID in b', 'Status', 'Category', 'Hint', 'Updated'];
 
 function field(id, label, control) {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
@@ -29,19 +21,25 @@ function select(id, name, options, first) {
   );
 }
 
-/** The record's display label where known (its id as a tooltip), else its entity id. */
-function entityCell(objects, r) {
+/**
+ * The record's display label where known, else its entity id, as a button that opens the
+ * record's detail (`open(record, button)`).
+ */
+function entityCell(objects, r, open) {
   const label = recordLabel(objects, r);
   const isId = label === r.entityId;
-  return h(
-    'td',
+  const button = h(
+    'button',
     {
-      class: isId ? 'mono' : undefined,
-      'data-col': 'entity',
+      type: 'button',
+      class: isId ? 'link-button mono' : 'link-button',
+      'data-entity': r.entityId,
       title: isId ? undefined : r.entityId,
     },
     label,
   );
+  button.addEventListener('click', () => open(r, button));
+  return h('td', { 'data-col': 'entity' }, button);
 }
 
 /** The object filter's options, from the API's object types (labelled), once they are known. */
@@ -81,18 +79,11 @@ export function recordsPanel(ctx, syncId) {
   );
   const pageInfo = h('p', { class: 'page-info', 'aria-live': 'polite', 'data-field': 'page-info' });
   const tbody = h('tbody');
+  const headers = COLUMNS.map((c) => h('th', { scope: 'col' }, c));
   const table = h(
     'table',
     { class: 'records', 'aria-labelledby': 'records-title' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        COLUMNS.map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    ),
+    h('thead', {}, h('tr', {}, headers)),
     tbody,
   );
   const prevBtn = h('button', { type: 'button', disabled: true }, 'Previous page');
@@ -115,6 +106,19 @@ export function recordsPanel(ctx, syncId) {
   let page = 0;
   let nextCursor = null;
   let seq = 0;
+  let names = { a: 'a', b: 'b' };
+  let sync = null;
+
+  /** Opens the record's detail; focus goes back to its row's button (rebuilt or not) after. */
+  async function open(record, button) {
+    await openRecordDetail(ctx, syncId, record, { objects, names, sync });
+    const again = button.isConnected
+      ? button
+      : Array.from(tbody.querySelectorAll('button[data-entity]')).find(
+          (b) => b.dataset.entity === record.entityId,
+        );
+    again?.focus();
+  }
 
   function readForm() {
     const data = new FormData(form);
@@ -139,7 +143,7 @@ export function recordsPanel(ctx, syncId) {
       records.map((r, i) => ({ ...r, key: `${r.entityId}|${i}` })),
       (r) => r.key,
       (r) => [
-        entityCell(objects, r),
+        entityCell(objects, r, open),
         h('td', { 'data-col': 'object' }, objectLabel(objects, r.object)),
         h('td', { class: 'mono', 'data-col': 'a' }, (r.a && r.a.id) ?? '—'),
         h('td', { class: 'mono', 'data-col': 'b' }, (r.b && r.b.id) ?? '—'),
@@ -217,5 +221,15 @@ export function recordsPanel(ctx, syncId) {
     void load();
   });
 
-  return { el, refresh: load };
+  return {
+    el,
+    refresh: load,
+    /** The sync as last loaded and its sides' names: the columns and the detail name them. */
+    setSync(sideNames, loaded) {
+      names = sideNames;
+      sync = loaded;
+      setText(headers[2], `ID in ${names.a}`);
+      setText(headers[3], `ID in ${names.b}`);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { h, setText } from '../dom.js';
 import { recordsPanel } from './records-panel.js';
 import { syncHealthPanel } from './sync-health.js';
-import { syncStatePanel } from './sync-state.js';
+import { sideNames, syncStatePanel } from './sync-state.js';
 import { timelinePanel } from './timeline-chart.js';
 
 /** One sync: its state and actions, health, outcomes over time and the record view. */
@@ -12,11 +12,19 @@ export function syncView(ctx, syncId) {
     setText(title, text);
     view.title = text;
   };
+  const health = syncHealthPanel(ctx, syncId);
+  const records = recordsPanel(ctx, syncId);
+  /** The loaded sync names the sides in the health panel's resync buttons and the records. */
+  const onSync = (sync, connections) => {
+    const names = sideNames(sync, connections);
+    health.setSync(names, sync.state === 'initial-sync' || sync.state === 'running');
+    records.setSync(names, sync);
+  };
   const panels = [
-    syncStatePanel(ctx, syncId, onTitle),
-    syncHealthPanel(ctx, syncId),
+    syncStatePanel(ctx, syncId, { onTitle, onSync }),
+    health,
     timelinePanel(ctx, syncId),
-    recordsPanel(ctx, syncId),
+    records,
   ];
   view.el = h(
     'article',
