@@ -13,8 +13,9 @@ function valueText(value) {
 const has = (values, key) => values !== null && Object.hasOwn(values, key);
 
 /**
- * The rows of the values table: one per enabled mapping (its a and b field), then any field a
- * side carries that no mapping names. A mapping neither side has a value for is left out.
+ * The rows of the values table (values are in each side's own field names): one per enabled
+ * mapping (its a and b field, `mapped: true`), then, by name, any field a side carries that no
+ * enabled mapping names (`mapped: false`). A mapping neither side has a value for is left out.
  */
 export function valueRows(mappings, aValues, bValues) {
   const rows = [];
@@ -26,6 +27,7 @@ export function valueRows(mappings, aValues, bValues) {
     seenB.add(m.b);
     rows.push({
       field: m.a === m.b ? m.a : `${m.a} ↔ ${m.b}`,
+      mapped: true,
       a: aValues?.[m.a],
       b: bValues?.[m.b],
     });
@@ -37,6 +39,7 @@ export function valueRows(mappings, aValues, bValues) {
   for (const key of [...rest].sort()) {
     rows.push({
       field: key,
+      mapped: false,
       a: seenA.has(key) ? undefined : aValues?.[key],
       b: seenB.has(key) ? undefined : bValues?.[key],
     });
@@ -79,15 +82,22 @@ function valuesTable(detail, names, mappings) {
       h(
         'tbody',
         {},
-        valueRows(mappings, aValues, bValues).map((r) =>
+        valueRows(mappings, aValues, bValues).map((r, i, rows) => [
+          !r.mapped && i > 0 && rows[i - 1].mapped
+            ? h(
+                'tr',
+                { class: 'group' },
+                h('th', { scope: 'colgroup', colspan: 3 }, 'Fields not synced by this sync'),
+              )
+            : null,
           h(
             'tr',
-            {},
+            { class: r.mapped ? undefined : 'unmapped' },
             h('th', { scope: 'row', class: 'mono' }, r.field),
             cell(aValues, r.a),
             cell(bValues, r.b),
           ),
-        ),
+        ]),
       ),
     ),
   );
