@@ -25,6 +25,11 @@ export function syncsView(ctx) {
     'section',
     { 'aria-labelledby': 'page-title' },
     h('h1', { id: 'page-title', tabindex: -1 }, 'Syncs'),
+    h(
+      'p',
+      { class: 'page-actions' },
+      h('a', { href: '#/syncs/new', class: 'action-link' }, 'Set up a sync'),
+    ),
     errors.el,
     h(
       'div',
