@@ -18,14 +18,16 @@ export async function runDemo({ config }: RoleContext): Promise<number> {
     process.env.TANDEM_DEMO_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const mysqlUrl = process.env.TANDEM_DEMO_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const apiUrl = `http://127.0.0.1:${config.apiPort}`;
 
+  // The address first: the UI answers already, and shows the syncs as the demo sets them up.
+  out(`Web UI: ${apiUrl}/#token=${token}`);
   out('== demo: seeding PostgreSQL "crm" and MariaDB "billing"');
   const seeded = await seedDemo({ postgresUrl, mysqlUrl });
   out(
     `   crm ${seeded.crm ? 'seeded' : 'already seeded'}, billing ${seeded.billing ? 'seeded' : 'already seeded'}`,
   );
 
-  const apiUrl = `http://127.0.0.1:${config.apiPort}`;
   out('== demo: connections and syncs through the API, initial sync');
   const pg = new URL(postgresUrl);
   const my = new URL(mysqlUrl);
