@@ -1,7 +1,9 @@
-/* global document, window */
+/* global document, window, setInterval, clearInterval */
 import { badge, errorBox, fill, h, setText } from '../dom.js';
 import { formatTime } from '../format.js';
 import { objectLabel, recordLabel } from '../objects.js';
+
+const REFRESH_MS = 5000;
 
 /** A field value as text: '—' when empty, JSON for anything that is not a plain value. */
 function valueText(value) {
@@ -119,11 +121,10 @@ function outcomeList(outcomes, names) {
           'p',
           { class: 'outcome-head' },
           h('time', { datetime: o.at }, formatTime(o.at)),
+          names[o.side] ? [' · ', h('span', { class: 'side' }, `${names[o.side]}:`)] : null,
           ' ',
           badge(o.status),
-          ' ',
-          names[o.side] ? `in ${names[o.side]}` : '',
-          o.category ? [' · ', h('span', { class: 'badge category' }, o.category)] : null,
+          o.category ? [' ', h('span', { class: 'badge category' }, o.category)] : null,
         ),
         o.hint ? h('p', { class: 'hint' }, o.hint) : null,
         o.message ? h('p', { class: 'message mono-wrap' }, o.message) : null,
@@ -135,6 +136,7 @@ function outcomeList(outcomes, names) {
 /** Record id, status and (failed) category and hint, as the record list gave them. */
 function facts(record, names, objects) {
   const row = (term, ...value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
+  const wide = (term, value) => h('div', { class: 'wide' }, h('dt', {}, term), h('dd', {}, value));
   return h(
     'dl',
     { class: 'record-facts' },
@@ -143,16 +145,17 @@ function facts(record, names, objects) {
     row(`ID in ${names.b}`, h('span', { class: 'mono' }, (record.b && record.b.id) ?? '—')),
     record.status ? row('Status', badge(record.status)) : null,
     record.category ? row('Category', record.category) : null,
-    record.hint ? row('What to do', record.hint) : null,
-    row('Entity', h('span', { class: 'mono' }, record.entityId)),
+    record.hint ? wide('What to do', record.hint) : null,
+    wide('Entity', h('span', { class: 'mono' }, record.entityId)),
   );
 }
 
 /**
  * Opens one record's detail (GET /v1/syncs/:id/records/:entityId) in a modal <dialog> headed by
  * its label: what the list knows at once, then the values on both sides and the outcome
- * timeline once loaded. Escape or "Close" closes it; the promise settles then (the caller puts
- * the focus back). `names` are the sides' connection names, `sync` the sync (its mappings).
+ * timeline once loaded, reloaded every 5 s while open (while auto-refresh is on) and redrawn only
+ * when they changed. Escape or "Close" closes it; the promise settles then (the caller puts the
+ * focus back). `names` are the sides' connection names, `sync` the sync (its mappings).
  */
 export function openRecordDetail(ctx, syncId, record, { objects = [], names, sync }) {
   const headingId = 'record-detail-title';
@@ -183,10 +186,22 @@ export function openRecordDetail(ctx, syncId, record, { objects = [], names, syn
   );
   document.body.append(dialog);
 
+  let shown = null;
+  let loading = false;
+  let close = () => {};
+
   async function load() {
+    if (loading) return;
+    loading = true;
     try {
       const detail = await ctx.api.record(syncId, record.entityId);
       if (!dialog.isConnected) return;
+      errors.clear();
+      const signature = JSON.stringify(detail);
+      if (signature === shown) return;
+      shown = signature;
+      values.parentElement.hidden = false;
+      outcomes.parentElement.hidden = false;
       const full = { ...record, ...detail, a: { ...record.a, ...detail.a } };
       full.b = { ...record.b, ...detail.b };
       setText(heading, recordLabel(objects, full));
@@ -196,16 +211,27 @@ export function openRecordDetail(ctx, syncId, record, { objects = [], names, syn
     } catch (err) {
       if (!dialog.isConnected) return;
       ctx.report(err, errors);
-      values.parentElement.hidden = true;
-      outcomes.parentElement.hidden = true;
+      // A rejected token ends the session: the sign-in form must not sit behind this dialog.
+      if (err && err.unauthorized) close();
+      // What was shown stays; a record never loaded shows the list's facts only.
+      if (shown === null) {
+        values.parentElement.hidden = true;
+        outcomes.parentElement.hidden = true;
+      }
     } finally {
+      loading = false;
       values.removeAttribute('aria-busy');
       outcomes.removeAttribute('aria-busy');
     }
   }
 
   return new Promise((resolve) => {
-    const close = () => {
+    const paused = () => document.getElementById('auto-refresh')?.checked === false;
+    const timer = setInterval(() => {
+      if (!paused()) void load();
+    }, REFRESH_MS);
+    close = () => {
+      clearInterval(timer);
       window.removeEventListener('hashchange', close);
       if (dialog.open) dialog.close();
       dialog.remove();
