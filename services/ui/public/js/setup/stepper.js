@@ -46,7 +46,10 @@ export function createStepper(flow, steps) {
         };
         if (i >= state.current) return h('li', props, h('span', {}, name));
         const jump = h('button', { type: 'button', class: 'link-button' }, name);
-        jump.addEventListener('click', () => void go(i));
+        jump.addEventListener('click', () => {
+          flow.alert.clear();
+          void go(i);
+        });
         return h('li', props, jump);
       }),
     );
