@@ -1,4 +1,4 @@
-import { h } from '../dom.js';
+import { h, setText } from '../dom.js';
 import { objectLabel } from '../objects.js';
 import { fieldErrors, labelled, select } from './field.js';
 import { choiceKey, mappingRow, sharedObjects } from './model.js';
@@ -16,10 +16,7 @@ export function connectionsStep(flow) {
   function connectionOptions(placeholder) {
     return [
       { value: '', label: placeholder },
-      ...flow.data.connections.map((c) => ({
-        value: c.id,
-        label: `${c.name ?? c.id} (${flow.typeTitle(c.type)})`,
-      })),
+      ...flow.data.connections.map((c) => ({ value: c.id, label: c.name ?? c.id })),
     ];
   }
 
@@ -36,6 +33,14 @@ export function connectionsStep(flow) {
       { value: '', label: 'Choose an object' },
       ...shared.map((o) => ({ value: o.name, label: o.label ?? o.name })),
     ];
+  }
+
+  /** "A PostgreSQL connection." for the side's chosen connection. */
+  function typeText(side) {
+    const c = flow.connection(flow.draft[side]);
+    return c
+      ? `A ${flow.typeTitle(c.type)} connection.`
+      : 'Add connections on the Connections page.';
   }
 
   function render() {
@@ -55,18 +60,22 @@ export function connectionsStep(flow) {
       draft.a = a.value;
       flow.prefetch(draft.a);
       refreshObjects();
+      setText(typeA, typeText('a'));
     });
     b.addEventListener('change', () => {
       draft.b = b.value;
       flow.prefetch(draft.b);
       refreshObjects();
+      setText(typeB, typeText('b'));
     });
     object.addEventListener('change', () => (draft.object = object.value));
+    const typeA = h('span', {}, typeText('a'));
+    const typeB = h('span', {}, typeText('b'));
     refs = {
       a: labelled(a, 'Connection A', {
-        help: 'Side a of the sync. Add connections on the Connections page.',
+        help: ['Side a of the sync. ', typeA],
       }),
-      b: labelled(b, 'Connection B', { help: 'Side b: another connection.' }),
+      b: labelled(b, 'Connection B', { help: ['Side b: another connection. ', typeB] }),
       object: labelled(object, 'Object', {
         help: 'What to sync: only objects both connections offer are listed.',
       }),
