@@ -24,6 +24,11 @@ export function mappingsStep(flow) {
   const errors = fieldErrors();
   const tbody = h('tbody');
   const listError = errorSlot(uid('mappings'));
+  const empty = h(
+    'p',
+    { class: 'empty', hidden: true },
+    'No fields pair up by name: add the mappings to sync with "Add mapping".',
+  );
   let rows = [];
   let addButton = null;
 
@@ -253,6 +258,7 @@ export function mappingsStep(flow) {
           tbody,
         ),
       ),
+      empty,
       listError,
       addPanel(),
     );
