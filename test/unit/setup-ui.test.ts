@@ -152,6 +152,7 @@ describe('the set-up flow’s request body', () => {
 describe('the set-up flow’s rules', () => {
   it('places an API error’s path at its step, for JSON pointers and dotted paths', () => {
     expect(ui.pathSegments('/mappings/2/b')).toEqual(['mappings', '2', 'b']);
+    expect(ui.pathSegments('mappings[2].b')).toEqual(['mappings', '2', 'b']);
     expect(ui.pathSegments('rules.initialFilter.0.value')).toEqual([
       'rules',
       'initialFilter',

@@ -140,12 +140,12 @@ export function patchBody(draft, emailRule) {
 }
 
 /**
- * An error detail's path as segments: JSON pointers (`/mappings/2/b`) and the sync model's
- * dotted paths (`mappings.2.b`) both.
+ * An error detail's path as segments: JSON pointers (`/mappings/2/b`), and the sync model's own
+ * paths too (`mappings[2].b`, `mappings.2.b`).
  */
 export function pathSegments(path) {
   return String(path ?? '')
-    .split(/[/.]/)
+    .split(/[/.[\]]/)
     .filter((s) => s !== '');
 }
 
