@@ -499,7 +499,7 @@ function objectsEditor(ctx, name, schema, initial) {
         if (columns) {
           const names = columns.map((c) => c.name);
           const chosen = current || (names.includes(prop) ? prop : '');
-          const options = [['', `— none named ${prop} —`]];
+          const options = [['', '— none —']];
           if (names.includes(prop)) options[0] = ['', `(${prop})`];
           for (const c of columns)
             options.push([c.name, c.type ? `${c.name} (${c.type})` : c.name]);

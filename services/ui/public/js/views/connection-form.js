@@ -1,5 +1,6 @@
 /* global location */
-import { errorBox, h, setText } from '../dom.js';
+import { badge, errorBox, fill, h, setText } from '../dom.js';
+import { formatTime } from '../format.js';
 import { specForm, titleOf } from '../spec-form.js';
 
 /** The check's answer as the page shows it: "Connection works", or the failure, its category and hint. */
@@ -71,6 +72,7 @@ export function connectionFormView(ctx, connectionId) {
   const typeSelect = h('select', { id: 'conn-type', name: 'type' });
   const typeField = ownField('conn-type', 'Connector type', typeSelect);
   const typeLine = h('p', { class: 'type-line', hidden: true });
+  const statusLine = h('p', { class: 'status-line', hidden: true });
   const nameInput = h('input', {
     id: 'conn-name',
     name: 'name',
@@ -90,7 +92,7 @@ export function connectionFormView(ctx, connectionId) {
   const form = h(
     'form',
     { class: 'connection-form', novalidate: true, hidden: true },
-    editing ? typeLine : typeField.el,
+    editing ? [typeLine, statusLine] : typeField.el,
     nameField.el,
     specSlot,
     h(
@@ -302,6 +304,14 @@ export function connectionFormView(ctx, connectionId) {
       const known = connectorOf(stored.type);
       setText(typeLine, `Connector type: ${known ? known.title : stored.type}`);
       typeLine.hidden = false;
+      fill(
+        statusLine,
+        'Last check: ',
+        badge(stored.status),
+        ` ${formatTime(stored.checkedAt)}`,
+        stored.status === 'failed' && stored.message ? ` — ${stored.message}` : '',
+      );
+      statusLine.hidden = false;
       nameInput.value = stored.name ?? '';
       showConnector(stored.type);
       if (!connector) {

@@ -39,6 +39,8 @@ export function connectionsView(ctx) {
       await ctx.api.deleteConnection(connection.id);
       errors.clear();
       ctx.announce(`Connection ${name} deleted.`);
+      // Its row and the focused button go: the page's heading takes the focus.
+      el.querySelector('#page-title')?.focus();
     } catch (err) {
       listFailed = false;
       ctx.report(err, errors);
