@@ -42,22 +42,27 @@ const propertyList: JsonSchema = {
 
 export const spec: JsonSchema = {
   type: 'object',
+  description:
+    'A HubSpot CRM account, read and written through its API with a private app’s access token.',
   additionalProperties: false,
   required: ['token'],
   properties: {
     token: {
+      title: 'Access token',
       type: 'string',
       minLength: 1,
       secret: true,
       description: 'Access token of a HubSpot private app (sent as "Authorization: Bearer").',
     },
     baseUrl: {
+      title: 'API base URL',
       type: 'string',
       default: 'https://api.hubapi.com',
       pattern: '^https?://',
       description: "HubSpot's API base URL; change it only for a proxy or a test double.",
     },
     objects: {
+      title: 'Objects',
       type: 'array',
       items: { type: 'string', pattern: objectNamePattern, examples: objectEnum },
       uniqueItems: true,
@@ -66,6 +71,7 @@ export const spec: JsonSchema = {
       description: `The CRM objects this connection syncs: ${objectEnum.join(', ')}, or an object defined through the API with a \`hubspot\` part (GET /v1/objects).`,
     },
     requestsPerTenSeconds: {
+      title: 'Requests per 10 seconds',
       type: 'integer',
       minimum: 1,
       default: 100,
@@ -73,18 +79,21 @@ export const spec: JsonSchema = {
         "Requests allowed per rolling 10 s (HubSpot's burst limit: 100 for private apps on Free/Starter, 190 on Professional/Enterprise).",
     },
     searchRequestsPerSecond: {
+      title: 'Search requests per second',
       type: 'integer',
       minimum: 1,
       default: 4,
       description: 'CRM search requests allowed per second (HubSpot allows 5 per account).',
     },
     pollIntervalMs: {
+      title: 'Poll interval (ms)',
       type: 'integer',
       minimum: 100,
       default: 2000,
       description: 'Pause between two polls of the search API for changes, in ms.',
     },
     indexLagMs: {
+      title: 'Search index lag (ms)',
       type: 'integer',
       minimum: 0,
       default: 3000,
@@ -92,6 +101,7 @@ export const spec: JsonSchema = {
         "How long a change may take to reach HubSpot's search index: changes younger than this are read on a later poll.",
     },
     indexOverlapMs: {
+      title: 'Search index overlap (ms)',
       type: 'integer',
       minimum: 0,
       default: 30000,
@@ -99,9 +109,15 @@ export const spec: JsonSchema = {
         'How far behind its newest change the change cursor reads again (every indexOverlapMs / 2, after the new changes), so a change the search index shows later than indexLagMs is still read, once: changes indexed up to about indexLagMs + indexOverlapMs late are caught. 0 turns the re-read off.',
     },
     properties: {
+      title: 'Extra properties',
       type: 'object',
       propertyNames: { type: 'string', pattern: objectNamePattern },
-      properties: Object.fromEntries(objectEnum.map((o) => [o, propertyList])),
+      properties: Object.fromEntries(
+        objectEnum.map((o) => [
+          o,
+          { ...propertyList, title: o, description: `Extra HubSpot properties of ${o}.` },
+        ]),
+      ),
       additionalProperties: propertyList,
       description: 'Extra HubSpot property names to read per object, besides the canonical ones.',
     },

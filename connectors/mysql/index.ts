@@ -10,6 +10,7 @@ import { classifyError } from './errors.ts';
 import { positionCodec, type MysqlPosition } from './position.ts';
 import { openSession } from './session.ts';
 import { spec, type MysqlConfig } from './spec.ts';
+import { listTables } from './table-list.ts';
 
 export default defineConnector<MysqlConfig, MysqlPosition>({
   type: 'mysql',
@@ -18,4 +19,5 @@ export default defineConnector<MysqlConfig, MysqlPosition>({
   open: (config, context) => Promise.resolve(openSession(config, context)),
   position: positionCodec,
   classifyError,
+  tables: (config) => listTables(config),
 });

@@ -24,8 +24,14 @@ export const spec: JsonSchema = {
   type: 'object',
   description: 'A MariaDB or MySQL database read through its row binlog and written with SQL.',
   properties: {
-    host: { type: 'string', minLength: 1, description: 'Host name or address of the server.' },
+    host: {
+      title: 'Host',
+      type: 'string',
+      minLength: 1,
+      description: 'Host name or address of the server.',
+    },
     port: {
+      title: 'Port',
       type: 'integer',
       minimum: 1,
       maximum: 65535,
@@ -33,19 +39,27 @@ export const spec: JsonSchema = {
       description: 'TCP port of the server.',
     },
     database: {
+      title: 'Database',
       type: 'string',
       minLength: 1,
       description: 'The database (schema) holding the synced tables.',
     },
     user: {
+      title: 'User',
       type: 'string',
       minLength: 1,
       description:
         'User with SELECT, INSERT, UPDATE, DELETE and CREATE on the database, and REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR) globally.',
     },
-    password: { type: 'string', secret: true, description: 'Password of the user.' },
+    password: {
+      title: 'Password',
+      type: 'string',
+      secret: true,
+      description: 'Password of the user.',
+    },
     objects: tableObjectsSpec,
     serverId: {
+      title: 'Replica server id',
       type: 'integer',
       minimum: 1,
       maximum: 4294967295,
@@ -53,6 +67,7 @@ export const spec: JsonSchema = {
         'Replica server id the binlog reader announces; unique among the server’s replicas. Default: derived from the connection id.',
     },
     pollHeartbeatSeconds: {
+      title: 'Heartbeat (seconds)',
       type: 'number',
       exclusiveMinimum: 0,
       default: 10,

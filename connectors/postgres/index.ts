@@ -3,6 +3,7 @@ import { classifyPgError } from './errors.ts';
 import { positionCodec, type PgPosition } from './position.ts';
 import { createSession } from './session.ts';
 import { spec, type PostgresConfig } from './spec.ts';
+import { listTables } from './table-list.ts';
 
 /**
  * PostgreSQL: changes by logical replication (pgoutput, one slot and publication per
@@ -16,4 +17,5 @@ export default defineConnector<PostgresConfig, PgPosition>({
   open: (config, context) => Promise.resolve(createSession(Object.freeze(config), context)),
   position: positionCodec,
   classifyError: (error) => classifyPgError(error),
+  tables: (config) => listTables(config),
 });

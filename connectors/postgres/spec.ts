@@ -25,29 +25,45 @@ export interface PostgresConfig {
 /** PostgreSQL names: at most 63 bytes; slots only lowercase letters, digits and underscores. */
 export const spec: JsonSchema = {
   type: 'object',
+  description:
+    'A PostgreSQL database read through logical replication (a slot and a publication per connection) and written with SQL.',
   additionalProperties: false,
   required: ['host', 'database', 'user', 'objects'],
   properties: {
-    host: { type: 'string', minLength: 1, description: 'Host name or address of the server.' },
+    host: {
+      title: 'Host',
+      type: 'string',
+      minLength: 1,
+      description: 'Host name or address of the server.',
+    },
     port: {
+      title: 'Port',
       type: 'integer',
       minimum: 1,
       maximum: 65535,
       default: 5432,
       description: 'TCP port of the server.',
     },
-    database: { type: 'string', minLength: 1, description: 'Database holding the tables.' },
+    database: {
+      title: 'Database',
+      type: 'string',
+      minLength: 1,
+      description: 'Database holding the tables.',
+    },
     user: {
+      title: 'User',
       type: 'string',
       minLength: 1,
       description: 'Role to connect as; it needs the REPLICATION attribute (or superuser).',
     },
     password: {
+      title: 'Password',
       type: 'string',
       secret: true,
       description: "The role's password; leave out where the server trusts the client.",
     },
     schema: {
+      title: 'Schema',
       type: 'string',
       minLength: 1,
       default: 'public',
@@ -55,17 +71,20 @@ export const spec: JsonSchema = {
     },
     objects: tableObjectsSpec,
     slotName: {
+      title: 'Replication slot',
       type: 'string',
       pattern: '^[a-z0-9_]{1,63}$',
       description: 'Logical replication slot to read from (default: tandem_<connection id>).',
     },
     publicationName: {
+      title: 'Publication',
       type: 'string',
       minLength: 1,
       maxLength: 63,
       description: 'Publication of the tables (default: tandem_<connection id>).',
     },
     heartbeatSeconds: {
+      title: 'Heartbeat (seconds)',
       type: 'integer',
       minimum: 1,
       maximum: 300,

@@ -35,6 +35,37 @@ function describe(errors: readonly ErrorObject[]): string {
     .join('; ');
 }
 
+/** One problem of a config: a JSON pointer into the config (`/port`, `/objects/contacts/table`). */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Where an Ajv error points: the property a `required` or `additionalProperties` names. */
+function issueOf(e: ErrorObject): ConfigIssue {
+  const params = e.params as { missingProperty?: string; additionalProperty?: string };
+  const name = params.missingProperty ?? params.additionalProperty;
+  const escaped = name?.replace(/~/g, '~0').replace(/\//g, '~1');
+  return {
+    path: escaped === undefined ? e.instancePath : `${e.instancePath}/${escaped}`,
+    message: e.message ?? 'is invalid',
+  };
+}
+
+/**
+ * `raw` checked against the spec: a deep copy with the defaults applied, and every problem with
+ * the path it concerns (empty when the config is valid). For forms that show each by its field.
+ */
+export function configIssues(
+  spec: JsonSchema,
+  raw: unknown,
+): { value: unknown; issues: ConfigIssue[] } {
+  const copy: unknown = structuredClone(raw);
+  const validate = validator(spec);
+  if (validate(copy)) return { value: copy, issues: [] };
+  return { value: copy, issues: (validate.errors ?? []).map(issueOf) };
+}
+
 /** A deep copy of `raw` with the spec's defaults applied, or a config error naming every issue. */
 export function validateConfig<C>(spec: JsonSchema, raw: unknown): C {
   const copy: unknown = structuredClone(raw);

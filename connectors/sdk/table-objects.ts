@@ -1,5 +1,6 @@
 import type { ObjectType } from '../../services/engine/types.ts';
 import type { JsonSchema } from './spec.ts';
+import type { TableColumn, TableInfo } from './types.ts';
 import {
   associationKey,
   isObjectType,
@@ -27,13 +28,20 @@ function tableObjectSpec(object: ObjectDescriptor): JsonSchema {
   const keys = object.associations.map((a) => `\`${associationKey(a.to)}\``);
   return {
     type: 'object',
+    title: object.label,
     description: `Where ${what} live: the table, and which column holds each canonical property.`,
     additionalProperties: false,
     required: ['table'],
     properties: {
-      table: { type: 'string', minLength: 1, description: `The table holding ${what}.` },
+      table: {
+        type: 'string',
+        minLength: 1,
+        title: 'Table',
+        description: `The table holding ${what}.`,
+      },
       fields: {
         type: 'object',
+        title: 'Columns',
         description:
           `Canonical property → column holding it ({"${object.properties[0]?.name ?? 'name'}": "my_column"}).` +
           (keys.length > 0
@@ -63,8 +71,13 @@ const otherTableObjectSpec: JsonSchema = {
   additionalProperties: false,
   required: ['table'],
   properties: {
-    table: { type: 'string', minLength: 1 },
-    fields: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+    table: { type: 'string', minLength: 1, title: 'Table', description: 'The table holding them.' },
+    fields: {
+      type: 'object',
+      title: 'Columns',
+      description: 'Canonical property → column holding it; other columns keep their own name.',
+      additionalProperties: { type: 'string', minLength: 1 },
+    },
   },
 };
 
@@ -75,6 +88,7 @@ const otherTableObjectSpec: JsonSchema = {
  */
 export const tableObjectsSpec: JsonSchema = {
   type: 'object',
+  title: 'Objects',
   minProperties: 1,
   description: 'The objects this connection syncs, each with its table.',
   propertyNames: { type: 'string', pattern: objectNamePattern },
@@ -105,4 +119,29 @@ export function configObjectNames(config: unknown): string[] {
 /** The names of `configObjectNames(config)` the registry does not know (now). */
 export function unknownConfigObjects(config: unknown): string[] {
   return configObjectNames(config).filter((o) => !isObjectType(o));
+}
+
+/** One column row of a database catalog query, in the catalog's order. */
+export interface CatalogColumnRow {
+  readonly table: string;
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+/**
+ * Catalog column rows grouped into tables, by table name; Tandem's own tables (`_tandem_…`, e.g.
+ * the command ledger writes keep) are left out: they hold no object. Pure.
+ */
+export function groupTableColumns(rows: readonly CatalogColumnRow[]): TableInfo[] {
+  const tables = new Map<string, TableColumn[]>();
+  for (const row of rows) {
+    if (row.table.startsWith('_tandem_')) continue;
+    const columns = tables.get(row.table) ?? [];
+    columns.push({ name: row.name, type: row.type, nullable: row.nullable });
+    tables.set(row.table, columns);
+  }
+  return [...tables]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([name, columns]) => ({ name, columns }));
 }

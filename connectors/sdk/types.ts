@@ -166,6 +166,20 @@ export interface ConnectorSession<P> {
   close(): Promise<void>;
 }
 
+/** One column of a table as the database's own catalog describes it. */
+export interface TableColumn {
+  readonly name: string;
+  /** The database's type name (`text`, `varchar(255)`, `bigint`…). */
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+/** One table (or view) of the config's schema or database, for choosing an object's table. */
+export interface TableInfo {
+  readonly name: string;
+  readonly columns: readonly TableColumn[];
+}
+
 export interface PositionCodec<P> {
   encode(position: P): string;
   /** Throws a ConnectorError (class `config`) on a string it did not write. */
@@ -182,4 +196,10 @@ export interface Connector<C = unknown, P = unknown> {
   readonly position: PositionCodec<P>;
   /** Maps any error a session threw to its class, outcome category and hint. */
   classifyError(error: unknown): ErrorClassification;
+  /**
+   * The tables of the config's schema or database with their columns, from the database's own
+   * catalog, for setting up `objects`: `config` passed the spec but may name no objects yet.
+   * Declared by database connectors only; throws what `classifyError` understands.
+   */
+  tables?(config: C, context: SessionContext): Promise<TableInfo[]>;
 }

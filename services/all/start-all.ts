@@ -105,6 +105,8 @@ export async function startAll(options: AllOptions): Promise<All> {
         progress: (sync) => processor.progress(sync),
         resyncDeleted: (syncId, into) => processor.resyncDeleted(syncId, into),
         recordsOf: (entityId) => processor.identity.entityRecords(entityId),
+        mergeStates: async (syncId, ids) =>
+          (await processor.identity.loadStates(ids, syncId)).map((s) => s.value),
       },
     });
     closers.push(() => api.close());

@@ -8,7 +8,9 @@ import { docsPlugin } from './plugins/docs.ts';
 import { errorHandlerPlugin, replyWithError } from './plugins/error-handler.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { connectorRoutes } from './routes/connectors.ts';
 import { objectRoutes } from './routes/objects.ts';
+import { recordDetailRoutes } from './routes/record-detail.ts';
 import { statusRoutes } from './routes/status.ts';
 import { syncActionRoutes } from './routes/sync-actions.ts';
 import { syncHealthRoutes } from './routes/sync-health.ts';
@@ -79,11 +81,13 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   void app.register(
     async (v1) => {
       await v1.register(authPlugin, { tokens: deps.tokens });
+      await v1.register(connectorRoutes, routeDeps);
       await v1.register(connectionRoutes, routeDeps);
       await v1.register(objectRoutes, routeDeps);
       await v1.register(syncRoutes, routeDeps);
       await v1.register(syncActionRoutes, routeDeps);
       await v1.register(syncHealthRoutes, routeDeps);
+      await v1.register(recordDetailRoutes, routeDeps);
     },
     { prefix: '/v1' },
   );

@@ -17,6 +17,12 @@ export interface EngineControl {
    * a side whose outcomes never named its record (the side a record was copied from).
    */
   recordsOf?(entityId: string): Promise<Record<string, string>>;
+  /**
+   * The sync's merge state of each entity (services/engine/merge `MergeState`: per side the
+   * record id and the values it last published), undefined where there is none; in input order.
+   * The records views read labels and values from it.
+   */
+  mergeStates?(syncId: string, entityIds: readonly string[]): Promise<unknown[]>;
 }
 
 /** What the API needs to define and delete object types (`POST`/`DELETE /v1/objects`). */

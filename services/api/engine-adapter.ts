@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createIdentityMap } from '../engine/identity/index.ts';
+import { entityFields, entityKey } from '../engine/identity/keys.ts';
 import { createInitialSyncTracker } from '../engine/merge-stage/initial-sync.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import type { ResyncDeleted } from '../engine/resync-deleted.ts';
@@ -8,7 +9,7 @@ import { ApiError } from './errors.ts';
 
 /**
  * The engine as a standalone api role sees it: initial-sync progress read from the processors'
- * tracker in Redis, the records of an entity from the identity map, and resync-deleted run by
+ * tracker in Redis, the records of an entity and its merge states from the identity map, and resync-deleted run by
  * the role itself (`createResyncDeleted` over its own producer and writable identity map, see
  * `startApi`). Without `resyncDeleted` the action answers 503 `TANDEM_E_NOT_AVAILABLE`.
  */
@@ -35,6 +36,7 @@ export function createTrackerEngine(
         b: sync.b.connection,
       }).progress(),
     recordsOf: (entityId) => identity.entityRecords(entityId),
+    mergeStates: (syncId, entityIds) => readMergeStates(redis, areas.identity, syncId, entityIds),
     resyncDeleted:
       resyncDeleted ??
       (() =>
@@ -45,4 +47,34 @@ export function createTrackerEngine(
           ),
         )),
   };
+}
+
+/**
+ * The merge states of `entityIds` for one sync, read as they are in Redis (`<version> <json>` on
+ * the entity hash) in one pipelined round. Read-only on purpose: the identity map's `loadStates`
+ * re-records a state whose changelog write is pending, a write this role must not make; for
+ * display the state in Redis is the newest there is either way. Unparseable ones read as undefined.
+ */
+export async function readMergeStates(
+  redis: Redis,
+  identityPrefix: string,
+  syncId: string,
+  entityIds: readonly string[],
+): Promise<unknown[]> {
+  if (entityIds.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const id of entityIds) {
+    pipeline.hget(`${identityPrefix}:${entityKey(id)}`, entityFields.state(syncId));
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  return entityIds.map((_, i) => {
+    const [err, blob] = replies[i] ?? [null, null];
+    if (err || typeof blob !== 'string') return undefined;
+    const space = blob.indexOf(' ');
+    try {
+      return space < 1 ? undefined : (JSON.parse(blob.slice(space + 1)) as unknown);
+    } catch {
+      return undefined;
+    }
+  });
 }

@@ -29,6 +29,10 @@ export const apiErrors = {
   connectionInUse: { code: 'TANDEM_E_CONNECTION_IN_USE', status: 409 },
   /** No connector of that type. */
   unknownConnector: { code: 'TANDEM_E_UNKNOWN_CONNECTOR', status: 400 },
+  /** `/v1/connectors/:type/…` of a type no connector has (a path that names nothing). */
+  connectorNotFound: { code: 'TANDEM_E_UNKNOWN_CONNECTOR', status: 404 },
+  /** Listing tables of a connector without a table catalog (HubSpot: its objects are fixed). */
+  catalogUnsupported: { code: 'TANDEM_E_CATALOG_UNSUPPORTED', status: 422 },
   /** The connection's system refused us (credentials, configuration) while discovering. */
   connectionFailed: { code: 'TANDEM_E_CONNECTION_FAILED', status: 422 },
   /** The connection's system could not be reached, or did not answer in time. */
@@ -81,14 +85,32 @@ export class ApiError extends Error {
 export const notFound = (what: string, id: string) =>
   new ApiError('notFound', `there is no ${what} ${JSON.stringify(id)}`);
 
-/** Every issue of a rejected sync: the state issue → 409, else 400 with the first issue's code. */
+/**
+ * A sync model issue's path (`mappings[1].a`, `b.connection`) as a JSON pointer into the request
+ * body (`/mappings/1/a`, `/b/connection`), the form every `details[].path` of a body takes; ''
+ * (the whole sync) stays ''. Pure.
+ */
+export function issuePointer(path: string): string {
+  if (path === '') return '';
+  return path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((part) => part !== '')
+    .map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+    .join('');
+}
+
+/**
+ * Every issue of a rejected sync: the state issue → 409, else 400 with the first issue's code;
+ * `details` paths are JSON pointers into the body, the message keeps the model's own paths.
+ */
 export function syncIssuesError(issues: readonly SyncIssue[]): ApiError {
   const first = issues[0];
   const kind: ApiErrorKind = first?.code === syncIssueCodes.state ? 'syncState' : 'validation';
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   return new ApiError(kind, message || 'invalid sync', {
     code: first?.code,
-    details: issues.map((i) => ({ code: i.code, path: i.path, message: i.message })),
+    details: issues.map((i) => ({ code: i.code, path: issuePointer(i.path), message: i.message })),
   });
 }
 

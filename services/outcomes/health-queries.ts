@@ -11,14 +11,21 @@
  */
 import { type ClickHouseClient, queryRows } from '../clickhouse/index.ts';
 import { hintFor } from '../engine/categories.ts';
-import type { ErrorCategory, ObjectType } from '../engine/types.ts';
+import type { ErrorCategory, ObjectType, OutcomeStatus } from '../engine/types.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { HealthQueryError, healthErrorCodes } from './errors.ts';
-import { healthCounts, newestLatency, recordsPage, timelineCounts } from './health-sql.ts';
+import {
+  healthCounts,
+  newestLatency,
+  recordHistory,
+  recordsPage,
+  timelineCounts,
+} from './health-sql.ts';
 import type {
   CategoryCount,
   HealthSource,
   RecordFilter,
+  RecordOutcome,
   RecordPage,
   RecordStatus,
   RecordView,
@@ -60,7 +67,30 @@ interface MinuteRow {
   pending: string;
 }
 
+interface HistoryRow {
+  at_ms: string;
+  side: string;
+  record_id: string;
+  status: OutcomeStatus;
+  category: string;
+  message: string;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A history row as the record view shows it: '' columns as null, the category's hint. */
+export function toRecordOutcome(row: HistoryRow): RecordOutcome {
+  const category = row.category === '' ? null : (row.category as ErrorCategory);
+  return {
+    at: iso(Number(row.at_ms)),
+    side: row.side === 'a' || row.side === 'b' ? row.side : null,
+    recordId: row.record_id === '' ? null : row.record_id,
+    status: row.status,
+    category,
+    hint: category === null ? null : recordHint(category, row.message),
+    message: row.message === '' ? null : row.message,
+  };
+}
 
 /** The hint shown beside a record: the category's, naming the field when the message does. */
 export function recordHint(category: ErrorCategory, message: string): string {
@@ -185,5 +215,23 @@ export function createHealthQueries(client: ClickHouseClient, database: string):
     return points;
   }
 
-  return { health, records, timeline };
+  async function recordOutcomes(
+    syncId: string,
+    entityId: string,
+    limit: number,
+  ): Promise<RecordOutcome[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxRecordsLimit) {
+      throw new HealthQueryError(
+        healthErrorCodes.limit,
+        `limit must be an integer from 1 to ${maxRecordsLimit}`,
+      );
+    }
+    const rows = await queryRows<HistoryRow>(
+      client,
+      recordHistory(database, syncId, entityId, limit),
+    );
+    return rows.map(toRecordOutcome);
+  }
+
+  return { health, records, timeline, recordOutcomes };
 }

@@ -128,3 +128,20 @@ export function timelineCounts(
   GROUP BY minute_ms
   ORDER BY minute_ms`;
 }
+
+/**
+ * One record's outcome history, newest first: FINAL collapses replayed events ClickHouse has not
+ * merged yet. `limit` rows at most.
+ */
+export function recordHistory(
+  database: string,
+  syncId: string,
+  entityId: string,
+  limit: number,
+): SqlFragment {
+  return sql`SELECT at_ms, side, record_id, toString(status) AS status, category, message
+  FROM ${identifier(database, outcomeTables.history)} FINAL
+  WHERE sync_id = ${syncId} AND entity_id = ${entityId}
+  ORDER BY at_ms DESC, event_id ASC
+  LIMIT ${limit}`;
+}

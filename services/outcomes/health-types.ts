@@ -1,4 +1,4 @@
-import type { ErrorCategory, ObjectType, OutcomeStatus } from '../engine/types.ts';
+import type { ErrorCategory, ObjectType, OutcomeStatus, Side } from '../engine/types.ts';
 
 /**
  * What the health views read from ClickHouse (the API's health and records views),
@@ -66,8 +66,28 @@ export interface TimelinePoint {
   readonly pending: number;
 }
 
+/** One outcome of one record, as its history in ClickHouse holds it. */
+export interface RecordOutcome {
+  /** ISO-8601. */
+  readonly at: string;
+  /** The side written or decided for; null for an outcome of the whole entity. */
+  readonly side: Side | null;
+  /** The record of that side the outcome names, or null. */
+  readonly recordId: string | null;
+  readonly status: OutcomeStatus;
+  readonly category: ErrorCategory | null;
+  /** The category's hint (naming the field when the message does), or null. */
+  readonly hint: string | null;
+  readonly message: string | null;
+}
+
 export interface HealthSource {
   health(syncId: string): Promise<SyncHealth>;
   records(syncId: string, filter: RecordFilter): Promise<RecordPage>;
   timeline(syncId: string, range: { from: Date; to: Date }): Promise<TimelinePoint[]>;
+  /**
+   * One record's outcomes, newest first, at most `limit`. Optional: sources without a history
+   * (test doubles) leave it out and the record view answers 503.
+   */
+  recordOutcomes?(syncId: string, entityId: string, limit: number): Promise<RecordOutcome[]>;
 }

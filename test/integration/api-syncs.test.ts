@@ -113,7 +113,7 @@ describe('POST /v1/syncs', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({
       code: 'TANDEM_E_SYNC_UNKNOWN_CONNECTION',
-      details: [expect.objectContaining({ path: 'b.connection' })],
+      details: [expect.objectContaining({ path: '/b/connection' })],
     });
   });
 

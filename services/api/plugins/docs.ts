@@ -25,6 +25,7 @@ export const docsPlugin = fp(
         },
         security: [{ bearer: [] }],
         tags: [
+          { name: 'connectors', description: 'What each kind of system takes; unsaved configs' },
           { name: 'connections', description: 'Systems and their credentials' },
           { name: 'objects', description: 'The object types syncs can sync (descriptors)' },
           { name: 'syncs', description: 'Syncs between two connections, and their actions' },

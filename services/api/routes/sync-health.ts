@@ -4,6 +4,8 @@ import type { RecordFilter, RecordStatus } from '../../outcomes/health-types.ts'
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { isObjectType } from '../../objects/index.ts';
+import { isEntityId } from '../../engine/identity/index.ts';
+import { recordLabel, seenSide } from '../record-values.ts';
 import { healthSchema, recordsSchema, timelineSchema } from '../schemas/health.ts';
 import { syncSources } from '../sources.ts';
 import { storedSync } from './syncs.ts';
@@ -84,17 +86,35 @@ export function syncHealthRoutes(
         ...(q.cursor ? { cursor: q.cursor } : {}),
       };
       const page = await deps.health.records(sync.id, filter);
-      const recordsOf = deps.engine.recordsOf;
-      if (!recordsOf) return page;
+      const { recordsOf, mergeStates } = deps.engine;
+      const entityIds = page.records.map((r) => r.entityId).filter(isEntityId);
+      // Labels from the values Tandem last saw (merge states); a store that fails leaves them null.
+      const states = new Map<string, unknown>();
+      if (mergeStates && entityIds.length > 0) {
+        const loaded = await mergeStates(sync.id, entityIds).catch((err: unknown) => {
+          request.log.warn({ sync: sync.id, err: String(err) }, 'merge states not read');
+          return [] as unknown[];
+        });
+        entityIds.forEach((id, i) => states.set(id, loaded[i]));
+      }
       // Outcomes name the side written; the side a record came from is in the identity map.
       const records = await Promise.all(
         page.records.map(async (r) => {
-          if (r.a.id !== null && r.b.id !== null) return r;
+          const state = states.get(r.entityId);
+          const label = recordLabel(r.object, state);
+          const seenA = seenSide(state, 'a').recordId;
+          const seenB = seenSide(state, 'b').recordId;
+          const a = r.a.id ?? seenA;
+          const b = r.b.id ?? seenB;
+          if ((a !== null && b !== null) || !recordsOf) {
+            return { ...r, label, a: { id: a }, b: { id: b } };
+          }
           const ids = await recordsOf(r.entityId).catch(() => ({}) as Record<string, string>);
           return {
             ...r,
-            a: { id: r.a.id ?? ids[sync.a.connection] ?? null },
-            b: { id: r.b.id ?? ids[sync.b.connection] ?? null },
+            label,
+            a: { id: a ?? ids[sync.a.connection] ?? null },
+            b: { id: b ?? ids[sync.b.connection] ?? null },
           };
         }),
       );

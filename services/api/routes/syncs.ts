@@ -16,6 +16,7 @@ import {
   getSyncSchema,
   listSyncsSchema,
   patchSyncSchema,
+  previewSyncSchema,
 } from '../schemas/syncs.ts';
 import { discoverCatalog } from '../sessions.ts';
 import { newId, syncView, type KeyedLock } from '../views.ts';
@@ -43,7 +44,10 @@ export function storedSync(deps: RouteDeps, id: string): SyncConfig {
   return sync;
 }
 
-/** `/v1/syncs`: create (state draft, default mappings filled in), read, patch, delete. */
+/**
+ * `/v1/syncs`: create (state draft, default mappings filled in) or preview that, read, patch,
+ * delete.
+ */
 export function syncRoutes(
   app: FastifyInstance,
   deps: RouteDeps & { lock: KeyedLock },
@@ -58,6 +62,14 @@ export function syncRoutes(
     await syncs.put(result.sync);
     request.log.info({ sync: result.sync.id, object: result.sync.object }, 'sync created');
     return reply.code(201).send(await syncView(deps, result.sync));
+  });
+
+  // The sync create would build (defaults filled in, validated the same way), not stored.
+  app.post('/syncs/preview', { schema: previewSyncSchema }, async (request) => {
+    const catalogs = await catalogsOf(deps, referencedConnections(request.body));
+    const result = buildSync(request.body, catalogs, { id: 'preview' });
+    if (!result.ok) throw syncIssuesError(result.errors);
+    return syncView(deps, result.sync);
   });
 
   app.get('/syncs', { schema: listSyncsSchema }, async () => ({

@@ -95,17 +95,93 @@ export const deleteConnectionSchema = {
   response: { 204: { type: 'null' }, ...errors(401, 404, 409) },
 } as const;
 
+/** The answer of a check, of a stored connection or of an unsaved config. */
+export const checkResult = {
+  type: 'object',
+  required: ['ok', 'message'],
+  properties: {
+    ok: { type: 'boolean' },
+    message: { type: 'string', description: 'What the check found (never a credential).' },
+    category: {
+      type: 'string',
+      description:
+        'On failure, the connector’s category of it: `auth` (credentials or privileges), ' +
+        '`target-unavailable` (cannot reach the server), `invalid-value` (a setting or table ' +
+        'that does not fit), …',
+    },
+    hint: { type: 'string', description: 'On failure with a category: what to do about it.' },
+  },
+} as const;
+
+/** Tables of a database, from its own catalog. */
+export const tablesResult = {
+  type: 'object',
+  properties: {
+    tables: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          columns: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                type: { type: 'string', description: 'The database’s type name.' },
+                nullable: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 export const checkConnectionSchema = {
   tags: ['connections'],
   summary: "Test the connection's system and credentials now",
+  description:
+    'Always 200 for a connection that exists: a failure is `ok: false` with the message, its ' +
+    'category and a hint. The stored status follows the result.',
   params: idParams,
-  response: {
-    200: {
-      type: 'object',
-      properties: { ok: { type: 'boolean' }, message: { type: 'string' } },
+  response: { 200: checkResult, ...errors(401, 404) },
+} as const;
+
+export const patchConnectionSchema = {
+  tags: ['connections'],
+  summary: 'Change a connection’s name, config or limits; a new config is validated and checked',
+  description:
+    '`config` replaces the whole config, except that a secret property (`secret: true` in the ' +
+    'connector spec) that is left out or reads "***" keeps its stored value. A new config is ' +
+    'validated against the spec (400 with a detail per field) and checked like at creation ' +
+    '(the status follows; a failing check still saves it). Refused with 409 ' +
+    '`TANDEM_E_CONNECTION_IN_USE` while a sync using the connection is on (initial-sync or running).',
+  params: idParams,
+  body: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      config: { type: 'object', additionalProperties: true },
+      limits: {
+        type: 'object',
+        properties: { rowsPerSecond: { type: 'integer', minimum: 1 } },
+      },
     },
-    ...errors(401, 404),
   },
+  response: { 200: connectionView, ...errors(400, 401, 404, 409, 415) },
+} as const;
+
+export const connectionTablesSchema = {
+  tags: ['connections'],
+  summary: "The tables of the connection's schema or database, with their columns",
+  description:
+    'Read live from the database’s own catalog. 422 `TANDEM_E_CATALOG_UNSUPPORTED` for ' +
+    'connectors without tables (HubSpot); 502 when the database cannot be reached or refuses.',
+  params: idParams,
+  response: { 200: tablesResult, ...errors(401, 404, 422, 502) },
 } as const;
 
 export const catalogSchema = {

@@ -78,10 +78,72 @@ const recordView = {
     object: { type: 'string' },
     a: { type: 'object', properties: { id: { type: ['string', 'null'] } } },
     b: { type: 'object', properties: { id: { type: ['string', 'null'] } } },
+    label: {
+      type: ['string', 'null'],
+      description:
+        'How a person recognises the record (the object’s display label: email or name for ' +
+        'contacts, name or domain for companies, deal name …) from the values Tandem last saw; ' +
+        'null when not known.',
+    },
     status: { type: 'string' },
-    category: { type: ['string', 'null'] },
-    hint: { type: ['string', 'null'] },
+    category: { type: ['string', 'null'], description: 'Failed and excluded records: why.' },
+    hint: { type: ['string', 'null'], description: 'What to do about the category.' },
     updatedAt: { type: 'string' },
+  },
+} as const;
+
+const seenSide = {
+  type: 'object',
+  properties: {
+    id: { type: ['string', 'null'], description: 'The record on this side, when there is one.' },
+    values: {
+      type: ['object', 'null'],
+      additionalProperties: { type: ['string', 'null'] },
+      description:
+        'The mapped fields of the record on this side (its own field names) as Tandem last saw ' +
+        'them; null when unknown.',
+    },
+  },
+} as const;
+
+export const recordDetailSchema = {
+  tags: ['health'],
+  summary: 'One record of the sync: both sides’ values as last seen, and its outcomes',
+  params: {
+    type: 'object',
+    required: ['id', 'entityId'],
+    properties: {
+      id: idParams.properties.id,
+      entityId: { type: 'string', minLength: 1, maxLength: 200 },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        entityId: { type: 'string' },
+        object: { type: 'string' },
+        label: { type: ['string', 'null'] },
+        a: seenSide,
+        b: seenSide,
+        outcomes: {
+          type: 'array',
+          description: 'The record’s outcomes, newest first (at most 100).',
+          items: {
+            type: 'object',
+            properties: {
+              at: { type: 'string' },
+              side: { type: ['string', 'null'], enum: ['a', 'b', null] },
+              status: { type: 'string' },
+              category: { type: 'string' },
+              hint: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    ...errors(401, 404, 503),
   },
 } as const;
 

@@ -87,6 +87,17 @@ export const createSyncSchema = {
   response: { 201: syncView, ...errors(400, 401, 422, 502) },
 } as const;
 
+export const previewSyncSchema = {
+  tags: ['syncs'],
+  summary: 'The sync POST /v1/syncs would create, without storing it',
+  description:
+    'Takes the body of POST /v1/syncs and answers 200 with the sync as create would build it ' +
+    '(state `draft`, default mappings with `required`, rules, deletes; `id` reads "preview"), ' +
+    'with the same 400/422/502 errors. For set-up screens that show the default mappings.',
+  body: createSyncSchema.body,
+  response: { 200: syncView, ...errors(400, 401, 415, 422, 502) },
+} as const;
+
 export const listSyncsSchema = {
   tags: ['syncs'],
   summary: 'Every sync',
