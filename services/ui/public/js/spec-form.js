@@ -621,10 +621,10 @@ function objectsEditor(ctx, name, schema, initial) {
     for (const e of entries) {
       const object = e.objectSelect.value;
       if (!object) continue;
-      out.push([`/${name}/${object}`, e.objectBox, () => e.objectSelect.focus()]);
-      out.push([`/${name}/${object}/table`, e.tableField, e.tableField.focus]);
+      out.push([`/${name}/${object}`, e.objectBox, () => e.objectSelect.focus(), 'Object']);
+      out.push([`/${name}/${object}/table`, e.tableField, e.tableField.focus, tableTitle(object)]);
       for (const [prop, f] of e.columnFields)
-        out.push([`/${name}/${object}/fields/${prop}`, f, f.focus]);
+        out.push([`/${name}/${object}/fields/${prop}`, f, f.focus, `Column for ${prop}`]);
     }
     return out;
   }
@@ -760,7 +760,7 @@ export function specForm(spec, options = {}) {
   function showDetails(details, base = '/config') {
     const slots = [];
     for (const { name, field } of fields) {
-      slots.push([`/${name}`, field, field.focus]);
+      slots.push([`/${name}`, field, field.focus, titleOf(name, spec.properties[name])]);
       if (field.slots) slots.push(...field.slots());
     }
     const rest = [];
@@ -780,7 +780,9 @@ export function specForm(spec, options = {}) {
         }
       }
       if (slot) {
-        slot[1].errors.show(d.message);
+        // A validator's bare "must be <= 65535" reads as a sentence with the field's title.
+        const bare = /^must\b/.test(d.message ?? '');
+        slot[1].errors.show(bare ? `${slot[3]} ${d.message}.` : d.message);
         first ??= slot[2];
       } else rest.push(d);
     }
