@@ -41,12 +41,16 @@ export function reviewStep(flow) {
   function render() {
     const { draft, data } = flow;
     const names = { a: flow.nameOf('a'), b: flow.nameOf('b') };
-    const typeOf = (id) => flow.typeTitle(flow.connection(id)?.type);
+    /** "CRM (PostgreSQL)"; just the name when it is the type's title already. */
+    const described = (side) => {
+      const type = flow.typeTitle(flow.connection(draft[side])?.type);
+      return type === names[side] ? names[side] : `${names[side]} (${type})`;
+    };
     const on = draft.mappings.filter((m) => m.enabled || m.required);
     const off = draft.mappings.filter((m) => !(m.enabled || m.required));
     const rows = [
-      ['Connection A', `${names.a} (${typeOf(draft.a)})`],
-      ['Connection B', `${names.b} (${typeOf(draft.b)})`],
+      ['Connection A', described('a')],
+      ['Connection B', described('b')],
       ['Object', objectLabel(data.objects, draft.object)],
       ['Direction', directionLabel(draft.direction, names.a, names.b)],
       ['Conflict winner', names[draft.conflictWinner]],
