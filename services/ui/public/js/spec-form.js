@@ -590,7 +590,7 @@ function objectsEditor(ctx, name, schema, initial) {
     errors.clear();
     const taken = new Set(entries.map((e) => e.objectSelect.value));
     const next = ctx.objectNames.find((o) => !taken.has(o));
-    add(entries.length === 0 ? next : undefined).objectSelect.focus();
+    add(next).objectSelect.focus();
   });
 
   loadButton.addEventListener('click', async () => {

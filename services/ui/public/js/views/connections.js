@@ -29,8 +29,11 @@ export function connectionsView(ctx) {
     const ok = await confirmAction({
       title: `Delete connection ${name}?`,
       body:
-        'Tandem forgets this connection and its credentials, and releases what it keeps on the ' +
-        'system (a PostgreSQL replication slot). The data in the system is not touched.',
+        'Tandem forgets this connection and its credentials' +
+        (connection.type === 'postgres'
+          ? ', and drops the replication slot and publication it made on the database'
+          : '') +
+        '. The data in the system is not touched.',
       confirm: 'Delete connection',
     });
     if (!ok) return;
