@@ -8,7 +8,15 @@ import {
   type ApiFixture,
   type HubSpotSystem,
 } from '../support/api-fixture.ts';
+import {
+  contact,
+  rowsBy,
+  startAllFixture,
+  syncBody,
+  type AllFixture,
+} from '../support/all-fixture.ts';
 import { uniqueName } from '../support/endpoints.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * The API the set-up screens use (issue 10), on the real stack: a PostgreSQL schema and a MariaDB
@@ -417,5 +425,115 @@ describe('POST /v1/syncs/preview', () => {
   it('answers 400 when both sides are the same connection', async () => {
     const res = await post('/v1/syncs/preview', body({ b: { connection: pgId } }));
     expect(res.statusCode).toBe(400);
+  });
+});
+
+interface RecordItem {
+  entityId: string;
+  label: string | null;
+  a: { id: string | null };
+  b: { id: string | null };
+  status: string;
+  category: string | null;
+  hint: string | null;
+}
+interface RecordDetail {
+  entityId: string;
+  object: string;
+  label: string | null;
+  a: { id: string | null; values: Record<string, string | null> | null };
+  b: { id: string | null; values: Record<string, string | null> | null };
+  outcomes: Array<{ at: string; side: string | null; status: string; category?: string }>;
+}
+
+describe('records: labels and one record’s detail, end to end (PostgreSQL a, MariaDB b)', () => {
+  let fx: AllFixture;
+
+  beforeAll(async () => {
+    fx = await startAllFixture('api_setup_rec');
+  });
+  afterAll(() => fx?.close());
+
+  it('labels records from the values Tandem saw, and shows both sides and the outcomes', async () => {
+    const a = await fx.system('postgres', 'rec_a');
+    const b = await fx.system('mysql', 'rec_b');
+    await a.db.insert('contacts', [
+      contact('rec-1@example.com', 'Ann', { lastname: 'One', phone: '+1 555 0101' }),
+      contact(null, 'Nomail', { lastname: 'Person' }),
+    ]);
+    await b.db.insert('contacts', [contact('rec-2@example.com', 'Bob')]);
+    const id = await fx.createSync(syncBody('contacts', a, b));
+    await fx.startSync(id);
+    await waitFor(
+      'both contacts with an email on both sides',
+      async () =>
+        (await rowsBy(a.db)).has('rec-2@example.com') &&
+        (await rowsBy(b.db)).has('rec-1@example.com'),
+      60_000,
+      500,
+    );
+    const records = async () =>
+      (await fx.call<{ records: RecordItem[] }>('GET', `/v1/syncs/${id}/records?limit=100`)).body
+        .records;
+    await waitFor(
+      'three records, two in sync',
+      async () => (await records()).filter((r) => r.status === 'in-sync').length === 2,
+      30_000,
+      500,
+    );
+    const list = await records();
+    const byLabel = new Map(list.map((r) => [r.label, r]));
+    expect([...byLabel.keys()].sort()).toEqual([
+      'Nomail Person',
+      'rec-1@example.com',
+      'rec-2@example.com',
+    ]);
+    const failed = byLabel.get('Nomail Person');
+    expect(failed).toMatchObject({ status: 'failed', category: 'missing-email' });
+    expect(failed?.hint).toMatch(/email/);
+    const ann = byLabel.get('rec-1@example.com');
+    expect(ann?.a.id).not.toBeNull();
+    expect(ann?.b.id).not.toBeNull();
+
+    const detail = await fx.call<RecordDetail>('GET', `/v1/syncs/${id}/records/${ann?.entityId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({
+      entityId: ann?.entityId,
+      object: 'contacts',
+      label: 'rec-1@example.com',
+      a: { id: ann?.a.id, values: { email: 'rec-1@example.com', firstname: 'Ann' } },
+      b: { id: ann?.b.id },
+    });
+    // Side b published the record Tandem created there: its values are what b shows now.
+    await waitFor(
+      'side b’s values seen',
+      async () =>
+        (await fx.call<RecordDetail>('GET', `/v1/syncs/${id}/records/${ann?.entityId}`)).body.b
+          .values?.email === 'rec-1@example.com',
+      20_000,
+      500,
+    );
+    const outcomes = detail.body.outcomes;
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(outcomes.some((o) => o.status === 'in-sync' && o.side === 'b')).toBe(true);
+    const times = outcomes.map((o) => Date.parse(o.at));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+
+    const failedDetail = await fx.call<RecordDetail>(
+      'GET',
+      `/v1/syncs/${id}/records/${failed?.entityId}`,
+    );
+    expect(failedDetail.body.outcomes[0]).toMatchObject({
+      status: 'failed',
+      category: 'missing-email',
+      hint: expect.stringMatching(/email/),
+    });
+
+    const unknown = await fx.call('GET', `/v1/syncs/${id}/records/${crypto.randomUUID()}`);
+    expect(unknown.status).toBe(404);
+    const malformed = await fx.call('GET', `/v1/syncs/${id}/records/not-an-entity`);
+    expect(malformed.status).toBe(404);
+    const noSync = await fx.call('GET', `/v1/syncs/sync-000000000000/records/${ann?.entityId}`);
+    expect(noSync.status).toBe(404);
   });
 });
