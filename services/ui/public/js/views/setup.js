@@ -180,12 +180,19 @@ export function setupView(ctx, syncId) {
   let state = 'new';
 
   async function load() {
-    const [connections, connectors, objects, sync] = await Promise.all([
+    const [connections, connectors, described, sync] = await Promise.all([
       ctx.api.connections(),
       ctx.api.connectors().catch(() => null),
       ctx.objects.list(),
       syncId ? ctx.api.sync(syncId) : null,
     ]);
+    // Without GET /v1/objects the connectors' lists still name the objects (without labels).
+    const objects =
+      described.length > 0
+        ? described
+        : [...new Set((connectors ?? []).flatMap((c) => c.objects ?? []))].map((name) => ({
+            name,
+          }));
     const syncHref = syncId ? `#/syncs/${encodeURIComponent(syncId)}` : '';
     if (sync && !EDITABLE.has(sync.state)) {
       fill(
@@ -237,6 +244,8 @@ export function setupView(ctx, syncId) {
     } catch (err) {
       // An unknown sync stays unknown; anything else is tried again on the next refresh.
       state = err && err.status === 404 ? 'loaded' : 'new';
+      if (state === 'loaded')
+        fill(body, notice(`There is no sync ${syncId}.`, '#/syncs', 'All syncs'));
       ctx.report(err, alert);
     }
   }
