@@ -111,6 +111,9 @@ function errorSlot(id, control) {
   };
 }
 
+/** What describes a field: its error first (read before the help), then its help. */
+const describedBy = (id, help) => (help ? `${id}-error ${id}-help` : `${id}-error`);
+
 /** The label row of a field: the <label> (its text only the title) and a visible "*" when required. */
 function labelRow(id, title, required) {
   return h(
@@ -125,10 +128,7 @@ function labelRow(id, title, required) {
 function fieldBox(id, title, required, help, control, extraClass = '') {
   const errors = errorSlot(id, control);
   const helpEl = help ? h('p', { id: `${id}-help`, class: 'help' }, help) : null;
-  control.setAttribute(
-    'aria-describedby',
-    [helpEl ? `${id}-help` : '', `${id}-error`].join(' ').trim(),
-  );
+  control.setAttribute('aria-describedby', describedBy(id, Boolean(helpEl)));
   if (required) control.setAttribute('aria-required', 'true');
   const el = h(
     'div',
@@ -168,10 +168,7 @@ function scalarField(ctx, name, schema, required, initial) {
     const input = h('input', { id, name: id, type: 'checkbox', checked: start === true });
     const errors = errorSlot(id, input);
     const helpEl = help ? h('p', { id: `${id}-help`, class: 'help' }, help) : null;
-    input.setAttribute(
-      'aria-describedby',
-      [helpEl ? `${id}-help` : '', `${id}-error`].join(' ').trim(),
-    );
+    input.setAttribute('aria-describedby', describedBy(id, Boolean(helpEl)));
     const el = h(
       'div',
       { class: 'field check-field' },
@@ -284,7 +281,7 @@ function choiceField(ctx, name, schema, required, initial, choices) {
   );
   const errors = errorSlot(id, group);
   group.append(errors.el);
-  group.setAttribute('aria-describedby', `${schema.description ? `${id}-help ` : ''}${id}-error`);
+  group.setAttribute('aria-describedby', describedBy(id, Boolean(schema.description)));
   const min = typeof schema.minItems === 'number' ? schema.minItems : required ? 1 : 0;
   const chosen = () => boxes.filter((b) => b.checked).map((b) => b.value);
   return {
@@ -404,7 +401,7 @@ function objectsEditor(ctx, name, schema, initial) {
   );
   const errors = errorSlot(id, group);
   group.append(errors.el);
-  group.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+  group.setAttribute('aria-describedby', describedBy(id, true));
 
   let tables = null; // [{name, columns:[{name,type,nullable}]}] once loaded
   let serial = 0;

@@ -26,7 +26,9 @@ function checkResult(result) {
 function ownField(id, label, control, help) {
   const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
   const helpEl = h('p', { id: `${id}-help`, class: 'help', hidden: !help }, help ?? '');
-  control.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+  // The error first: read before the help.
+  control.setAttribute('aria-describedby', `${id}-error ${id}-help`);
+  control.setAttribute('aria-required', 'true');
   control.required = true;
   const el = h(
     'div',
