@@ -130,7 +130,7 @@ describe('the web UI’s forms refuse bad input next to the field', () => {
       await button(p, 'Add object').click();
       await pick(p.getByLabel(labelled('Object')).last(), 'contacts', /^contacts$/i);
       await setField(p.getByLabel(labelled('Table')).last(), 'contacts');
-      const slot = field(p, 'Slot');
+      const slot = field(p, 'Replication slot');
       await slot.fill('Not A Slot!');
       await button(p, 'Save connection').click();
       await expectFieldError(slot, /\S/, 'Slot name');
