@@ -82,6 +82,13 @@ describe('the web UI’s forms refuse bad input next to the field', () => {
       await expectFieldError(field(p, 'Host'), /^Enter Host\b/i, 'Host after Test connection');
       expect(sent, 'requests sent for a form with empty required fields').toEqual([]);
 
+      // An object added without its table: the table is named.
+      await button(p, 'Add object').click();
+      await pick(p.getByLabel(labelled('Object')).last(), 'contacts', /^contacts$/i);
+      await button(p, 'Save connection').click();
+      await expectFieldError(p.getByLabel(labelled('Table')).last(), /^Enter Table\b/i, 'Table');
+      expect(sent, 'requests sent for an object without a table').toEqual([]);
+
       // Filling a field clears its message once the form is submitted again.
       await field(p, 'Host').fill('127.0.0.1');
       await button(p, 'Save connection').click();
