@@ -172,8 +172,9 @@ export function validatedConfig(
 
 /**
  * The tables of a (validated) config's schema or database, listed live within the connector
- * timeout: 422 `TANDEM_E_CATALOG_UNSUPPORTED` for connectors without a table catalog (HubSpot),
- * 502 with the connector's message when the database cannot be reached or refuses.
+ * timeout: 422 `TANDEM_E_CATALOG_UNSUPPORTED` for connectors without a table catalog (HubSpot);
+ * with the connector's message, 422 `TANDEM_E_CONNECTION_FAILED` when the database refuses
+ * (credentials, no such database) and 502 when it cannot be reached or does not answer in time.
  */
 export async function listTables(
   deps: RouteDeps,
@@ -200,8 +201,11 @@ export async function listTables(
   try {
     return await Promise.race([work, timeout]);
   } catch (err) {
+    // As for discovery: refused (credentials, a missing database) → 422; unreachable → 502.
+    const permanent =
+      !(err instanceof TimeoutError) && connector.classifyError(err).class === 'config';
     throw new ApiError(
-      'connectionUnavailable',
+      permanent ? 'connectionFailed' : 'connectionUnavailable',
       `listing the tables failed: ${failureMessage(connector, err)}`,
     );
   } finally {

@@ -87,7 +87,7 @@ export interface HealthSource {
   timeline(syncId: string, range: { from: Date; to: Date }): Promise<TimelinePoint[]>;
   /**
    * One record's outcomes, newest first, at most `limit`. Optional: sources without a history
-   * (test doubles) leave it out and the record view answers 503.
+   * (test doubles) leave it out and the record view lists none.
    */
   recordOutcomes?(syncId: string, entityId: string, limit: number): Promise<RecordOutcome[]>;
 }

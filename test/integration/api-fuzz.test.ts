@@ -65,6 +65,11 @@ const bodyLimit = 1_048_576;
 
 /** Put into generated connection configs as their password or token: it must never come back. */
 const fuzzSecret = `fuzz-secret-${randomBytes(12).toString('hex')}`;
+const fuzzEntity = '0f0e0d0c-0b0a-4908-8706-050403020100';
+const fuzzEntityState = {
+  a: { recordId: '1', values: { email: 'fuzz@example.com' } },
+  b: { recordId: null, values: null },
+};
 
 interface Operation {
   readonly method: string;
@@ -140,6 +145,9 @@ beforeAll(async () => {
     progress: (sync) => tracker.progress(sync),
     recordsOf: (entityId) => tracker.recordsOf!(entityId),
     resyncDeleted: () => Promise.resolve({ queued: 0 }),
+    // One record every sync knows (the stub health has no histories), so its view answers 200.
+    mergeStates: (_syncId, ids) =>
+      Promise.resolve(ids.map((id) => (id === fuzzEntity ? fuzzEntityState : undefined))),
   };
   [api, pg, hs] = await Promise.all([
     startApiFixture('api_fuzz', { engine, connectorTimeoutMs: 3_000 }),
@@ -317,7 +325,9 @@ function requestHint(op: Operation): Hint {
       );
     }
     if (path[0] === 'query' && (last === 'from' || last === 'to')) return timeText;
-    if (op.key === 'POST /v1/connections') return connectionHint(path);
+    if (op.key === 'POST /v1/connections' || op.path.startsWith('/v1/connectors/')) {
+      return connectionHint(path);
+    }
     return undefined;
   };
 }
@@ -432,7 +442,7 @@ function validBody(op: Operation, schema: Schema, hint: Hint): fc.Arbitrary<unkn
     deletes: pick('deletes'),
     rules: fc.record({ requireEmail: fc.boolean() }, { requiredKeys: [] }),
   };
-  if (op.key === 'POST /v1/syncs') {
+  if (op.key === 'POST /v1/syncs' || op.key === 'POST /v1/syncs/preview') {
     const plain = fc
       .tuple(fc.constantFrom('contacts', 'companies'), fc.boolean(), fc.record(settings))
       .map(([object, swap, rest]) => ({
@@ -637,12 +647,14 @@ interface Segment {
 function segmentArb(op: Operation, schema: Schema): fc.Arbitrary<Segment> {
   const isConnection = op.path.startsWith('/v1/connections');
   const pool = isConnection
-    ? op.method === 'DELETE'
+    ? op.method === 'DELETE' || op.method === 'PATCH'
       ? [...spares]
       : [pgId, hsId, ...spares]
-    : op.path.startsWith('/v1/objects')
-      ? [...objectNames(), 'fuzz_gizmos', 'fuzz_widgets', 'fuzz_parts']
-      : api.syncs.list().map((s) => s.id);
+    : op.path.startsWith('/v1/connectors')
+      ? connectorTypes
+      : op.path.startsWith('/v1/objects')
+        ? [...objectNames(), 'fuzz_gizmos', 'fuzz_widgets', 'fuzz_parts']
+        : api.syncs.list().map((s) => s.id);
   const plain = (s: string): Segment => {
     const encoded = percentEncode(s);
     // The router refuses (400) what is not UTF-8 once decoded, before authentication.
@@ -707,7 +719,16 @@ function requestArb(op: Operation): fc.Arbitrary<FuzzRequest> {
     { arbitrary: fc.constant(op.method), weight: 30 },
     { arbitrary: fc.constantFrom(...otherMethods), weight: 1 },
   );
-  const segments = fc.tuple(...op.pathParams.map((p) => segmentArb(op, p.schema)));
+  const segments = fc.tuple(
+    ...op.pathParams.map((p) =>
+      p.name === 'entityId'
+        ? fc.oneof(
+            { arbitrary: fc.constant({ text: fuzzEntity, routable: true }), weight: 3 },
+            { arbitrary: segmentArb(op, p.schema), weight: 1 },
+          )
+        : segmentArb(op, p.schema),
+    ),
+  );
   return fc
     .tuple(methodArb, segments, queryArb(op, hint), bodyArb(op, hint), authArb(), extraHeaders)
     .map(([method, segs, query, body, auth, more]): FuzzRequest => {
@@ -761,8 +782,9 @@ const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}… (${s.l
 function judge(op: Operation, req: FuzzRequest, res: LightMyRequestResponse): string[] {
   const problems: string[] = [];
   const status = res.statusCode;
-  if (status >= 500) problems.push(`answered ${status}: ${clip(res.body)}`);
-  else if (status < 200 || (status >= 300 && status < 400)) problems.push(`answered ${status}`);
+  if (status >= 500 && !unreachableTables(op, res)) {
+    problems.push(`answered ${status}: ${clip(res.body)}`);
+  } else if (status < 200 || (status >= 300 && status < 400)) problems.push(`answered ${status}`);
   if (status >= 400) {
     const type = String(res.headers['content-type'] ?? '');
     if (!type.startsWith('application/json')) problems.push(`error with content-type ${type}`);
@@ -821,6 +843,15 @@ const upstreamTimeout = (res: LightMyRequestResponse) =>
   res.statusCode === 502 && res.body.includes('"TANDEM_E_CONNECTION_UNAVAILABLE"');
 let upstreamRetries = 0;
 
+/**
+ * 502 from listing the tables of an unsaved config whose database nothing answers on (the configs
+ * generated here use port 1 half the time): the documented answer, not the machine under load.
+ */
+const unreachableTables = (op: Operation, res: LightMyRequestResponse) =>
+  op.key === 'POST /v1/connectors/{type}/tables' &&
+  upstreamTimeout(res) &&
+  !res.body.includes('no answer within');
+
 /** Sends one request and throws when the answer breaks a rule (fast-check then shrinks it). */
 async function exercise(op: Operation, req: FuzzRequest): Promise<void> {
   let res: LightMyRequestResponse;
@@ -829,7 +860,7 @@ async function exercise(op: Operation, req: FuzzRequest): Promise<void> {
     res = await send(req);
     // The pool's systems are local and up: a discovery that timed out met a machine under load
     // (other suites run beside this one). Asked again, it must answer; twice 502 is a failure.
-    for (let retry = 0; retry < 2 && upstreamTimeout(res); retry++) {
+    for (let retry = 0; retry < 2 && upstreamTimeout(res) && !unreachableTables(op, res); retry++) {
       upstreamRetries += 1;
       await new Promise((resolve) => setTimeout(resolve, 500));
       res = await send(req);
@@ -844,6 +875,10 @@ async function exercise(op: Operation, req: FuzzRequest): Promise<void> {
   }
   count(op, res.statusCode);
   if (op.key === 'POST /v1/connections' && res.statusCode === 201) {
+    await forget(res.json<{ id: string }>().id);
+  }
+  // A patched spare may now name an unreachable system: later discoveries would time out on it.
+  if (op.key === 'PATCH /v1/connections/{id}' && res.statusCode === 200) {
     await forget(res.json<{ id: string }>().id);
   }
   const problems = judge(op, req, res);

@@ -225,15 +225,20 @@ describe('listing tables', () => {
     expect(res.json().error.code).toBe('TANDEM_E_CATALOG_UNSUPPORTED');
   });
 
-  it('answers 502 with the message when the database refuses, 400 for a spec failure', async () => {
+  it('answers 422 when the database refuses, 502 when unreachable, 400 for a spec failure', async () => {
     const secret = 'tables-wrong-pw-1';
     const refused = await post('/v1/connectors/mysql/tables', {
       config: { ...withoutObjects(myConfig()), password: secret },
     });
-    expect(refused.statusCode).toBe(502);
-    expect(refused.json().error.code).toBe('TANDEM_E_CONNECTION_UNAVAILABLE');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('TANDEM_E_CONNECTION_FAILED');
     expect(refused.json().error.message).toMatch(/denied/i);
     expect(refused.body + api.logs.join('')).not.toContain(secret);
+    const unreachable = await post('/v1/connectors/postgres/tables', {
+      config: { ...withoutObjects(pgConfig()), port: 1 },
+    });
+    expect(unreachable.statusCode).toBe(502);
+    expect(unreachable.json().error.code).toBe('TANDEM_E_CONNECTION_UNAVAILABLE');
     const invalid = await post('/v1/connectors/mysql/tables', {
       config: { ...withoutObjects(myConfig()), port: 70_000 },
     });

@@ -179,7 +179,8 @@ export const connectionTablesSchema = {
   summary: "The tables of the connection's schema or database, with their columns",
   description:
     'Read live from the database’s own catalog. 422 `TANDEM_E_CATALOG_UNSUPPORTED` for ' +
-    'connectors without tables (HubSpot); 502 when the database cannot be reached or refuses.',
+    'connectors without tables (HubSpot); 422 `TANDEM_E_CONNECTION_FAILED` when the database refuses (credentials, ' +
+    'no such database); 502 when it cannot be reached or does not answer in time.',
   params: idParams,
   response: { 200: tablesResult, ...errors(401, 404, 422, 502) },
 } as const;

@@ -78,7 +78,8 @@ export const connectorTablesSchema = {
   description:
     'For choosing the tables of `objects`: the config is validated against the spec, except ' +
     'that `objects` may be left out. 422 `TANDEM_E_CATALOG_UNSUPPORTED` for connectors without ' +
-    'tables (HubSpot); 502 when the database cannot be reached or refuses.',
+    'tables (HubSpot); 422 `TANDEM_E_CONNECTION_FAILED` when the database refuses (credentials, ' +
+    'no such database); 502 when it cannot be reached or does not answer in time.',
   params: typeParams,
   body: configBody,
   response: { 200: tablesResult, ...errors(400, 401, 404, 415, 422, 502) },

@@ -143,7 +143,7 @@ export const recordDetailSchema = {
         },
       },
     },
-    ...errors(401, 404, 503),
+    ...errors(401, 404),
   },
 } as const;
 
