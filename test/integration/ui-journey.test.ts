@@ -366,8 +366,10 @@ describe('setting up a sync from the web UI, end to end', () => {
       }
       await screenshot(p, 10, 'setup-review', 'review');
       await button(p, 'Save and sync').click();
-      await p.waitForURL(/#\/syncs\/[^/]+$/);
-      syncId = decodeURIComponent(/#\/syncs\/([^/]+)$/.exec(p.url())?.[1] ?? '');
+      // The new sync's page (#/syncs/new itself is not one).
+      const syncPage = /#\/syncs\/(?!new$)([^/]+)$/;
+      await p.waitForURL(syncPage);
+      syncId = decodeURIComponent(syncPage.exec(p.url())?.[1] ?? '');
       expect(syncId).not.toBe('');
     },
   );
@@ -461,10 +463,27 @@ describe('setting up a sync from the web UI, end to end', () => {
     'turns the sync off and on again; an edit made while it was off arrives once it is on',
     async () => {
       const p = app.page;
-      await button(p, 'Turn off').click();
+      const turnOff = button(p, 'Turn off');
       const confirm = p.getByRole('dialog');
+      // Escape cancels the confirmation: the sync stays on and the focus returns to the button.
+      await turnOff.click();
+      await confirm.getByRole('button', { name: 'Cancel' }).waitFor();
+      await p.keyboard.press('Escape');
+      await confirm.waitFor({ state: 'hidden' });
+      expect(
+        await turnOff.evaluate(
+          (el: { ownerDocument: { activeElement: unknown } }) =>
+            el.ownerDocument.activeElement === el,
+        ),
+      ).toBe(true);
+      await stateIs(p, ['running'], 5_000);
+
+      await turnOff.click();
       await confirm.getByRole('button', { name: 'Turn off sync' }).click();
       await stateIs(p, ['off'], 30_000);
+      // The page's state is the API's.
+      const off = await fx.call<{ state: string }>('GET', `/v1/syncs/${syncId}`);
+      expect([off.status, off.body.state]).toEqual([200, 'off']);
       await screenshot(p, 14, 'sync-off');
 
       await dbs.pg.update(mail(3), 'first_name', 'Cyril');
@@ -515,7 +534,35 @@ describe('setting up a sync from the web UI, end to end', () => {
         city: null,
       });
       expect(b.size).toBe(7);
+      // The record list follows: the re-created record is in sync again.
+      await recordShows(p, mail(4), /in-sync/, 30_000);
       await screenshot(p, 17, 'resynced');
+    },
+  );
+
+  step(
+    'fits a 390×844 screen: the connection form, the set-up flow and the sync page scroll only down',
+    async () => {
+      const p = app.page;
+      await p.setViewportSize({ width: 390, height: 844 });
+      const pages: Array<[string, string | RegExp, string]> = [
+        ['#/connections/new', 'Add connection', 'narrow-connection-form'],
+        ['#/syncs/new', 'Set up a sync', 'narrow-setup'],
+        [`#/syncs/${syncId}`, /sync/, 'narrow-sync-page'],
+      ];
+      const wide: string[] = [];
+      for (const [i, [hash, heading, name]] of pages.entries()) {
+        await gotoRoute(p, hash, heading);
+        if (hash === '#/connections/new') {
+          await pick(p.getByLabel('Connector type'), 'PostgreSQL');
+          await field(p, 'Host').waitFor();
+        }
+        await screenshot(p, 18 + i, name);
+        const width = await p.evaluate<number>('document.documentElement.scrollWidth');
+        if (width > 390) wide.push(`${hash} is ${width} px wide`);
+      }
+      await p.setViewportSize({ width: 1280, height: 800 });
+      expect(wide).toEqual([]);
     },
   );
 
