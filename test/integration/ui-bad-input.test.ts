@@ -203,36 +203,68 @@ describe('the web UI’s forms refuse bad input next to the field', () => {
       await p.getByRole('radio', { name: 'Bad CRM', exact: true }).check();
       await next();
 
-      await p.getByRole('checkbox', { name: 'Sync firstname ↔ firstname' }).waitFor();
-      await button(p, 'Add mapping').click();
-      const fieldA = p.getByLabel('Field in Bad CRM');
-      const fieldB = p.getByLabel('Field in Bad Billing');
-      await pick(fieldA, 'firstname');
-      await pick(fieldB, 'city');
-      await p.getByRole('button', { name: 'Add', exact: true }).click();
-      const stateA = await waitForError([fieldA, fieldB], /firstname is already mapped/);
-      expect(stateA.invalid).toBe(true);
-      expect(await p.getByRole('checkbox', { name: 'Sync firstname ↔ city' }).count()).toBe(0);
-      await next();
-
-      await p.getByRole('checkbox', { name: 'Only sync contacts with an email address' }).waitFor();
-      await button(p, 'Add condition').click();
-      await pick(p.getByLabel('Side', { exact: true }), 'a', 'Bad CRM', /Bad CRM/);
-      await pick(p.getByLabel('Field', { exact: true }), 'lastname');
-      await pick(p.getByLabel('Operator', { exact: true }), 'eq', /^(is|equals)$/i);
-      const value = p.getByLabel('Value', { exact: true });
-      await value.fill('');
-      sent.length = 0;
-      await next();
-      await expectFieldError(value, /^Enter a value\.$/, 'Value');
-      await p.getByRole('navigation', { name: 'Steps' }).waitFor();
-      const current = await p
-        .getByRole('navigation', { name: 'Steps' })
-        .locator('[aria-current="step"]')
-        .first()
-        .textContent();
-      expect(current, 'still on the rules step').toMatch(/Rules/);
+      await mappingAndRuleMistakes(p, 'enter');
       expect(sent.filter((s) => s === 'POST /v1/syncs')).toEqual([]);
+    },
+    STEP_MS,
+  );
+
+  /**
+   * The mappings step: pairing a field that is already mapped is refused next to the field; the
+   * rules step: a condition whose operator needs a value, left without one, is refused next to
+   * Value (sent by `how`: Enter in the field, or the Next button), and the flow stays there.
+   */
+  async function mappingAndRuleMistakes(p: Page, how: 'enter' | 'button') {
+    await p.getByRole('checkbox', { name: 'Sync firstname ↔ firstname' }).waitFor();
+    await button(p, 'Add mapping').click();
+    const fieldA = p.getByLabel('Field in Bad CRM');
+    const fieldB = p.getByLabel('Field in Bad Billing');
+    await pick(fieldA, 'firstname');
+    await pick(fieldB, 'city');
+    await p.getByRole('button', { name: 'Add', exact: true }).click();
+    const stateA = await waitForError([fieldA, fieldB], /firstname is already mapped/);
+    expect(stateA.invalid).toBe(true);
+    expect(await p.getByRole('checkbox', { name: 'Sync firstname ↔ city' }).count()).toBe(0);
+    await button(p, 'Next').click();
+
+    await p.getByRole('checkbox', { name: 'Only sync contacts with an email address' }).waitFor();
+    await button(p, 'Add condition').click();
+    await pick(p.getByLabel('Side', { exact: true }).last(), 'a', 'Bad CRM', /Bad CRM/);
+    await pick(p.getByLabel('Field', { exact: true }).last(), 'lastname');
+    await pick(p.getByLabel('Operator', { exact: true }).last(), 'eq', /^(is|equals)$/i);
+    const value = p.getByLabel('Value', { exact: true }).last();
+    await value.fill('');
+    sent.length = 0;
+    if (how === 'enter') await value.press('Enter');
+    else await button(p, 'Next').click();
+    await expectFieldError(value, /^Enter a value\.$/, 'Value');
+    const current = await p
+      .getByRole('navigation', { name: 'Steps' })
+      .locator('[aria-current="step"]')
+      .first()
+      .textContent();
+    expect(current, 'still on the rules step').toMatch(/Rules/);
+    expect(sent, 'requests sent for a condition without a value').toEqual([]);
+  }
+
+  it(
+    'the edit flow of a draft sync refuses the same mistakes',
+    async () => {
+      const p = app.page;
+      const id = await fx.createSync({
+        object: 'contacts',
+        a: { connection: crm.id },
+        b: { connection: billing.id },
+        direction: 'two-way',
+        conflictWinner: 'a',
+      });
+      await gotoRoute(p, `#/syncs/${id}/edit`, 'Edit sync');
+      await p.getByLabel('Connection A').waitFor();
+      await button(p, 'Next').click();
+      await p.getByRole('radio', { name: 'Two-way' }).waitFor();
+      await button(p, 'Next').click();
+      await mappingAndRuleMistakes(p, 'button');
+      expect(sent.filter((s) => s.startsWith('PATCH'))).toEqual([]);
     },
     STEP_MS,
   );
