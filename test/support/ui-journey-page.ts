@@ -65,15 +65,18 @@ export async function gotoRoute(page: Page, hash: string, heading: string | RegE
 
 /**
  * Saves a screenshot of the page's viewport to test-artifacts/journey-NN-<step>.png, and when
- * `docs` is given, a copy to docs/screenshots/<docs>.png (1280×800, for the README).
+ * `docs` is given, a copy to docs/screenshots/<docs>.png (1280×800, for the README) — only when
+ * that file is missing or TANDEM_UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it
+ * was (each run's pictures differ in times and names).
  */
 export async function screenshot(page: Page, n: number, step: string, docs?: string) {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = `${ARTIFACTS}journey-${String(n).padStart(2, '0')}-${step}.png`;
   await page.screenshot({ path: file });
-  if (docs) {
+  const target = `${DOCS}${docs}.png`;
+  if (docs && (process.env.TANDEM_UPDATE_SCREENSHOTS === '1' || !existsSync(target))) {
     await mkdir(DOCS, { recursive: true });
-    await copyFile(file, `${DOCS}${docs}.png`);
+    await copyFile(file, target);
   }
 }
 
