@@ -30,7 +30,7 @@ const BILLING = 'Journey Billing';
  * `tandem all` on the real stack: a fresh PostgreSQL schema (side a: contacts with columns of its
  * own naming) and a fresh MariaDB database (side b), both seeded, some people on both. The
  * databases are checked with SQL after each step; screenshots go to test-artifacts/ and the key
- * ones to docs/screenshots/.
+ * ones to docs/screenshots/ (refreshed with TANDEM_UPDATE_SCREENSHOTS=1).
  */
 describe('setting up a sync from the web UI, end to end', () => {
   let fx: ProcessFixture;
