@@ -6,6 +6,7 @@ import ZongJi, {
 } from '@vlasky/zongji';
 import type { Logger } from '../../services/log/logger.ts';
 import { ConnectorError, messageOf } from '../sdk/errors.ts';
+import { fixedWidth, sourceOrder } from '../../services/engine/source-order.ts';
 import type { ChangeStream, SourceRecord, StreamItem } from '../sdk/types.ts';
 import { createChangeQueue } from './change-queue.ts';
 import { classifyError } from './errors.ts';
@@ -59,6 +60,22 @@ export function recordsOf(event: AnyBinlogEvent, model: TableModel): SourceRecor
   }
 }
 
+/**
+ * The order of a transaction's changes from its GTID (zongji's `event.gtid`): MariaDB
+ * `domain-server-seq` orders by seq within the domain, MySQL `uuid[:tag]:gno` by gno within the
+ * uuid. Null for a GTID of another shape or none (anonymous transactions).
+ */
+export function transactionOrder(gtid: unknown): ((index: number) => string) | null {
+  if (typeof gtid !== 'string') return null;
+  const maria = /^(\d+)-\d+-(\d+)$/.exec(gtid);
+  const mysql = maria ? null : /^(.+):(\d+)$/.exec(gtid);
+  const scope = maria ? `mariadb:${maria[1]}` : mysql ? `mysql:${mysql[1]}` : null;
+  const seq = maria?.[2] ?? mysql?.[2];
+  if (scope === null || seq === undefined) return null;
+  const key = fixedWidth(BigInt(seq), 20);
+  return (index) => sourceOrder(scope, key, fixedWidth(index, 6));
+}
+
 function isCommit(event: AnyBinlogEvent): boolean {
   const name = event.getEventName();
   if (name === 'xid') return true;
@@ -85,6 +102,9 @@ export async function openBinlogStream(
   let closed = false;
   let inTransaction = false;
   let lastGtid = o.from.gtid;
+  /** The GTID of the transaction whose rows are being read, and how many it yielded. */
+  let txGtid: unknown;
+  let txIndex = 0;
 
   const current = (): MysqlPosition | null => {
     const gtid = zongji.gtidSet;
@@ -108,8 +128,15 @@ export async function openBinlogStream(
       const model =
         entry && entry.parentSchema === o.config.database && byTable.get(entry.tableName);
       if (!model) return;
+      const gtid = (event as { gtid?: unknown }).gtid;
+      if (gtid !== txGtid) {
+        txGtid = gtid;
+        txIndex = 0;
+      }
+      const order = transactionOrder(gtid);
       for (const record of recordsOf(event, model)) {
-        queue.push({ kind: 'change', record, position: null });
+        const ordered = order ? { ...record, order: order(txIndex++) } : record;
+        queue.push({ kind: 'change', record: ordered, position: null });
       }
       inTransaction = true;
       if (queue.size >= high) flow.pause();

@@ -1,7 +1,8 @@
 import type { Pgoutput } from 'pg-logical-replication';
 import type { SourceRecord, StreamItem } from '../sdk/types.ts';
 import type { ChangeOp } from '../../services/engine/types.ts';
-import { compareLsn, normalizeLsn } from './lsn.ts';
+import { fixedWidth, sourceOrder } from '../../services/engine/source-order.ts';
+import { compareLsn, normalizeLsn, parseLsn } from './lsn.ts';
 import type { TableModel } from './model.ts';
 import { positionAt, type PgPosition } from './position.ts';
 import { toRecord, type TextRow } from './records.ts';
@@ -36,6 +37,9 @@ export function createDecoder(deps: DecoderDeps): Decoder {
   const relations = new Map<number, TableModel | null>();
   let inTransaction = false;
   let sourceTs = 0;
+  /** The transaction's commit LSN (16 hex digits) and the number of changes it yielded so far. */
+  let txLsn: string | null = null;
+  let txIndex = 0;
   let held: Item | null = null;
   let last = normalizeLsn(deps.from.lsn);
 
@@ -53,7 +57,10 @@ export function createDecoder(deps: DecoderDeps): Decoder {
   ) {
     const model = relations.get(relation.relationOid);
     if (!model || !row) return;
-    hold(toRecord(model, op, row, sourceTs), out);
+    const record = toRecord(model, op, row, sourceTs);
+    if (record && txLsn !== null) {
+      hold({ ...record, order: sourceOrder('pg', txLsn, fixedWidth(txIndex++, 6)) }, out);
+    } else hold(record, out);
   }
 
   return {
@@ -67,6 +74,8 @@ export function createDecoder(deps: DecoderDeps): Decoder {
         case 'begin':
           inTransaction = true;
           sourceTs = Number((msg.commitTime as unknown as bigint) / 1000n);
+          txLsn = msg.commitLsn ? fixedWidth(parseLsn(msg.commitLsn), 16, 16) : null;
+          txIndex = 0;
           return;
         case 'insert':
           change(msg.relation, 'create', msg.new as TextRow, out);

@@ -49,6 +49,11 @@ export interface SourceRecord {
   readonly associations: readonly AssociationRef[];
   /** When the system says the change happened, ms since epoch (the read time for snapshots). */
   readonly sourceTs: number;
+  /**
+   * Where the change stands in the source's history (`sourceOrder`, services/engine/source-order.ts), for
+   * log-based sources; absent for snapshots and for sources that poll.
+   */
+  readonly order?: string;
 }
 
 /**

@@ -61,6 +61,7 @@ export function createSourceTask(d: SourceTaskDeps): SourceTask {
       op: record.op,
       position,
       sourceTs: record.sourceTs,
+      order: record.order ?? null,
       fields: record.fields,
       associations: record.associations,
     });

@@ -35,6 +35,12 @@ export interface ChangeEvent {
   readonly position: string;
   /** When the source says the change happened, ms since epoch. */
   readonly sourceTs: number;
+  /**
+   * Where the change stands in its source's history (`<scope>|<key>`, see `compareSourceOrder`):
+   * how the merge tells a change the source published again (a reader resuming from an older
+   * position) from a new one. Null or absent where the source gives no order (snapshots, polls).
+   */
+  readonly order?: string | null;
   readonly fields: Fields;
   readonly associations: readonly AssociationRef[];
 }

@@ -91,6 +91,29 @@ describe('postgres pgoutput decoder', () => {
     expect(out[0]?.kind === 'change' && out[0].record.sourceTs).toBe(1_700_000_000_123);
   });
 
+  it("orders every change by its transaction's commit LSN and its place in it, the same on a replay", () => {
+    const messages = [
+      contacts,
+      begin(),
+      insert(contacts, '1'),
+      insert(contacts, '2'),
+      commit('00000000/00000300'),
+      { ...begin(), commitLsn: '00000001/00000010' },
+      insert(contacts, '1'),
+      commit('00000001/00000020'),
+    ];
+    const orders = (out: StreamItem<PgPosition>[]) =>
+      out.map((i) => (i.kind === 'change' ? i.record.order : undefined));
+    const first = orders(run(messages).out);
+    expect(first).toEqual([
+      'pg|0000000000000200.000000',
+      'pg|0000000000000200.000001',
+      'pg|0000000100000010.000000',
+    ]);
+    expect([...first].sort()).toEqual(first);
+    expect(orders(run(messages).out)).toEqual(first);
+  });
+
   it('switches the column parsers of a relation to plain text', () => {
     const rel = relation(3, 'contacts');
     run([rel]);

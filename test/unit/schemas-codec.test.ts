@@ -80,6 +80,7 @@ const change: ChangeEvent = {
   op: 'create',
   position: 'p1',
   sourceTs: 1_700_000_000_000,
+  order: 'pg|0000000000000200.000000',
   fields: { email: 'a@example.com', phone: null },
   associations: [{ object: 'companies', recordId: 'co1', primary: true }],
 };

@@ -95,6 +95,12 @@ const v1: { readonly [K in EventKind]: EventValues[K] } = {
 
 /** Later versions' fixtures, by kind. */
 const later: { readonly [K in EventKind]?: Readonly<Record<number, EventValues[K]>> } = {
+  'change-event': {
+    2: { ...v1['change-event'], order: 'pg|00000000016B3748.000003' },
+  },
+  'entity-change': {
+    2: { ...v1['entity-change'], change: { ...v1['entity-change'].change, order: null } },
+  },
   'write-command': {
     2: {
       ...v1['write-command'],

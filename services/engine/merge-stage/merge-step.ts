@@ -208,6 +208,7 @@ export function createMergeStep(deps: MergeStepDeps) {
         recordId: change.recordId,
         fields,
         seq: Number(item.message.offset),
+        order: change.order ?? null,
       };
       const missingEmail = change.op !== 'delete' && requireEmailRule(sync, change.fields) !== null;
       const phase: MergePhase = live && !missingEmail ? 'live' : 'initial-hold';

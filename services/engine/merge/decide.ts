@@ -27,7 +27,7 @@ import { landedWrite, mergeRecord } from './field-merge.ts';
 import { observe } from './pending.ts';
 import type { Plan } from './plan.ts';
 import { createPlan, pendingOutcome, planWrites } from './plan.ts';
-import { isReplay, noteRecord, noteSeq } from './records.ts';
+import { isReplay, isSourceReplay, noteOrder, noteRecord, noteSeq } from './records.ts';
 
 function quietOutcome(side: Side, changed: boolean): OutcomeIntent {
   return changed
@@ -113,12 +113,16 @@ export function decide(
 ): Decision {
   const current = state ?? emptyState();
   const source = change.side;
-  if (ctx.phase !== 'initial-merge' && isReplay(current[source].seq, change.seq)) {
+  if (
+    ctx.phase !== 'initial-merge' &&
+    (isReplay(current[source].seq, change.seq) || isSourceReplay(current[source], change))
+  ) {
     return { state: current, writes: [], outcomes: [] };
   }
   const asOf = change.asOf ?? 'read';
   const draft = toDraft(current);
   noteSeq(draft, change);
+  if (ctx.phase !== 'initial-merge') noteOrder(draft, change);
   const views = activeMappings(sync);
   pruneMappings(draft, views);
 

@@ -18,6 +18,7 @@ export interface DraftSide {
   values: Record<string, Value> | null;
   pending: Record<string, DraftPending>;
   seq: number | null;
+  order?: string;
   writes: number;
 }
 
@@ -57,6 +58,7 @@ function copySide(side: SideState): DraftSide {
     values: side.values === null ? null : { ...side.values },
     pending,
     seq: side.seq,
+    ...(side.order === undefined ? {} : { order: side.order }),
     writes: side.writes,
   };
 }

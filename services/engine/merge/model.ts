@@ -39,6 +39,11 @@ export interface SideState {
   readonly pending: Readonly<Record<string, PendingValues>>;
   /** The `seq` of the last change of this side that was decided; older ones are replays. */
   readonly seq: number | null;
+  /**
+   * The source order (`ChangeInput.order`) of the last change of this side's record that was
+   * decided; a change of the same record at or before it is one the source published again.
+   */
+  readonly order?: string;
   /** How many writes were sent into this side (the number of the last one). */
   readonly writes: number;
 }
@@ -88,6 +93,14 @@ export interface ChangeInput {
    * told apart from a user setting an old value again.
    */
   readonly seq?: number;
+  /**
+   * Where the change stands in its source's history (`compareSourceOrder`), when the source
+   * says: a change of the side's record that is not after the last one decided is the source
+   * publishing it again (a reader that resumed from an older position) and is ignored. Without
+   * it, such a replay reads as the record going back to old values: the old values would be
+   * copied to the other side, over what was written there since.
+   */
+  readonly order?: string | null;
   /**
    * How the source publishes a record: `change` when every change event carries the record as
    * of that change, in order (log-based CDC: Postgres, MySQL); `read` (the default) when an

@@ -2,6 +2,7 @@
  * Keeping track of each side's record: its id, a pending create being fulfilled, a deleted
  * record coming back, and the values it last published.
  */
+import { compareSourceOrder } from '../source-order.ts';
 import type { Side } from '../types.ts';
 import type { DraftState } from './draft.ts';
 import { toDraft } from './draft.ts';
@@ -18,6 +19,40 @@ export function linkCreated(state: MergeState, side: Side, recordId: string): Me
 /** Is this change one that was decided already (an at-least-once redelivery)? */
 export function isReplay(last: number | null, seq: number | undefined): boolean {
   return seq !== undefined && last !== null && seq <= last;
+}
+
+/**
+ * Is this change one its source published before (a reader resumed from an older position)?
+ * Only changes of the side's current record compare: changes of different records come through
+ * different partitions and may arrive in another order than the source's.
+ */
+export function isSourceReplay(
+  side: { readonly recordId: string | null; readonly order?: string },
+  change: ChangeInput,
+): boolean {
+  if (!change.order || side.order === undefined || side.recordId !== change.recordId) {
+    return false;
+  }
+  const c = compareSourceOrder(change.order, side.order);
+  return c !== null && c <= 0;
+}
+
+/**
+ * Notes the change's source order on its side (before `noteRecord`, while the side still names
+ * its previous record). A snapshot forgets it: what the source reads next is compared afresh.
+ */
+export function noteOrder(draft: DraftState, change: ChangeInput): void {
+  const side = draft[change.side];
+  if (change.op === 'snapshot') {
+    delete side.order;
+    return;
+  }
+  if (!change.order) return;
+  const c =
+    side.order === undefined || side.recordId !== change.recordId
+      ? null
+      : compareSourceOrder(change.order, side.order);
+  if (c === null || c > 0) side.order = change.order;
 }
 
 /**
