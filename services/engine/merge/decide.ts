@@ -105,6 +105,18 @@ function mergeHeldOther(
   mergeRecord(draft, plan, views, side, reported, asOf);
 }
 
+/** Marks the values this decision sends (the next write of each side) as first-match ones. */
+function markFirstMatch(draft: DraftState): void {
+  for (const side of ['a', 'b'] as const) {
+    const next = draft[side].writes + 1;
+    for (const pending of Object.values(draft[side].pending)) {
+      pending.sent = pending.sent.map((s) =>
+        s.write === next ? { ...s, firstMatch: true as const } : s,
+      );
+    }
+  }
+}
+
 export function decide(
   sync: SyncConfig,
   state: MergeState | undefined,
@@ -158,6 +170,7 @@ export function decide(
   if (ctx.phase === 'initial-merge' && !firstMatch && ctx.mergeOther !== false) {
     mergeHeldOther(draft, plan, views, other, pendingBefore, asOf);
   }
+  if (firstMatch) markFirstMatch(draft);
   draft.matched = true;
 
   const writes = planWrites(draft, plan);

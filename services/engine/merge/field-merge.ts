@@ -59,13 +59,24 @@ export function mergeField(
     setPending(draft, source, view.key, seen.kind === 'concurrent' ? seen.rest : null);
   }
   const concurrent = seen.kind === 'concurrent';
+  // The edit raced writes carrying the other side's change (a conflict), or only writes that
+  // settled the first comparison: then the other side has not changed since, and the edit is a
+  // change of this side alone (written again below, since those writes may land after it).
+  const raced = seen.kind === 'concurrent' && seen.rest.sent.some((s) => s.firstMatch !== true);
   const base = draft.bases[view.key];
   if (!concurrent && base !== undefined && valueHash(incoming) === base) return;
 
   plan.changed = true;
   const other = otherSide(source);
   const theirs = expectedValue(draft, other, view);
-  const r = resolveField({ source, mine: incoming, theirs, base, winner: view.winner, concurrent });
+  const r = resolveField({
+    source,
+    mine: incoming,
+    theirs,
+    base,
+    winner: view.winner,
+    concurrent: raced,
+  });
   const sourceNeeds = concurrent || !sameValue(incoming, r.value);
   const wroteSource = sourceNeeds && assign(draft, plan, view, source, r.value);
   const wroteOther = !sameValue(theirs, r.value) && assign(draft, plan, view, other, r.value);

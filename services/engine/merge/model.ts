@@ -12,6 +12,12 @@ export interface SentValue {
   readonly value: Value;
   /** Writes into a side are numbered 1, 2, … in the order they were sent. */
   readonly write: number;
+  /**
+   * Sent to settle the sides' first comparison (the other side did not change: its value was
+   * there before the sync). A user's edit racing only such writes is a change of one side, not
+   * a conflict.
+   */
+  readonly firstMatch?: true;
 }
 
 /** Values written into a side for one mapping that its change stream has not shown back yet. */
