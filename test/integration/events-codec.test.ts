@@ -20,6 +20,7 @@ const change: ChangeEvent = {
   op: 'update',
   position: '0/16B3748',
   sourceTs: 1_767_225_600_123,
+  order: 'pg|00000000016B3748.000000',
   fields: { email: 'ada@example.com', lastname: null, amount: '12500.50' },
   associations: [{ object: 'companies', recordId: '7', primary: true }],
 };
