@@ -7,25 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeInput, MergeState } from '../../services/engine/merge/index.ts';
 import { decide } from '../../services/engine/merge/index.ts';
-import type { Fields, Mapping, Side, SyncConfig } from '../../services/engine/types.ts';
+import type { Fields, Side } from '../../services/engine/types.ts';
+import { sameName, twoWaySync } from '../support/sync-config.ts';
 
-const mappings: readonly Mapping[] = [
-  { a: 'email', b: 'email', enabled: true, required: true },
-  { a: 'phone', b: 'phone', enabled: true, required: false },
-];
-const sync: SyncConfig = {
-  id: 'sync-1',
-  object: 'contacts',
-  a: { connection: 'pg' },
-  b: { connection: 'my' },
-  direction: 'two-way',
-  conflictWinner: 'a',
-  mappings,
-  rules: { requireEmail: true, initialFilter: [] },
-  deletes: 'ignore',
-  state: 'running',
-  generation: 1,
-};
+const sync = twoWaySync(['email', 'phone'].map(sameName));
 const email = 'p576.turing@chaos-21.example';
 let seq = 0;
 const change = (side: Side, fields: Fields, op: ChangeInput['op'] = 'update'): ChangeInput => ({

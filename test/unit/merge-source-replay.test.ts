@@ -7,26 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeInput, MergeState, WriteIntent } from '../../services/engine/merge/index.ts';
 import { decide } from '../../services/engine/merge/index.ts';
-import type { Fields, Mapping, Side, SyncConfig } from '../../services/engine/types.ts';
+import type { Fields, Side } from '../../services/engine/types.ts';
+import { sameName, twoWaySync } from '../support/sync-config.ts';
 
-const mappings: readonly Mapping[] = [
-  { a: 'email', b: 'email', enabled: true, required: true },
-  { a: 'firstname', b: 'firstname', enabled: true, required: false },
-  { a: 'city', b: 'city', enabled: true, required: false },
-];
-const sync: SyncConfig = {
-  id: 'sync-1',
-  object: 'contacts',
-  a: { connection: 'pg' },
-  b: { connection: 'my' },
-  direction: 'two-way',
-  conflictWinner: 'a',
-  mappings,
-  rules: { requireEmail: true, initialFilter: [] },
-  deletes: 'ignore',
-  state: 'running',
-  generation: 1,
-};
+const sync = twoWaySync(['email', 'firstname', 'city'].map(sameName));
 const live = { phase: 'live' } as const;
 const person = { email: 'p498.hopper@chaos-17.example' };
 
