@@ -12,6 +12,7 @@ import type {
   SyncConfig,
 } from '../../services/engine/types.ts';
 import type { ChangeInput, MergeState, WriteIntent } from '../../services/engine/merge/index.ts';
+import { twoWaySync } from '../support/sync-config.ts';
 import {
   decide,
   emptyState,
@@ -26,20 +27,11 @@ const mappings: readonly Mapping[] = [
 ];
 
 function syncOf(over: Partial<SyncConfig> = {}): SyncConfig {
-  return {
-    id: 'sync-1',
-    object: 'contacts',
+  return twoWaySync(mappings, {
     a: { connection: 'conn-a' },
     b: { connection: 'conn-b' },
-    direction: 'two-way',
-    conflictWinner: 'a',
-    mappings,
-    rules: { requireEmail: true, initialFilter: [] },
-    deletes: 'ignore',
-    state: 'running',
-    generation: 1,
     ...over,
-  };
+  });
 }
 
 let seq = 0;
