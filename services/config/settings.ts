@@ -33,6 +33,14 @@ const optionalSecret: Parser<string> = (raw, setting) => {
   return v;
 };
 
+/** A port that may be left unset (empty: undefined); when set, 1-65535. */
+const optionalPort: Parser<number | undefined> = (raw, setting) => {
+  if (raw.trim().length === 0) return undefined;
+  const n = port(raw, setting);
+  if (n === 0) throw new ConfigError(setting, `'${raw}' is not a port number (1-65535)`);
+  return n;
+};
+
 /**
  * Every setting Tandem reads, declared once: the CLI's --help and the README's table come from
  * here. Keys are the names used in a config file; environment variables override the file.
@@ -109,6 +117,13 @@ export const settings = {
     description: 'Bearer tokens the API accepts, comma-separated (16+ characters each)',
     secret: true,
     parse: tokenList,
+  }),
+  metricsPort: setting({
+    env: 'TANDEM_METRICS_PORT',
+    default: '',
+    description:
+      'Port serving Prometheus metrics at /metrics for the roles other than `api` and `all` (those serve them on TANDEM_API_PORT); worker N of --workers on port+N; unset: none',
+    parse: optionalPort,
   }),
   replicationFactor: setting({
     env: 'TANDEM_TOPIC_REPLICATION_FACTOR',
