@@ -33,6 +33,7 @@ import {
   resolveSecretKey,
 } from './connections.ts';
 import { createLease, type Lease } from './lease.ts';
+import { watchLease } from '../metrics/lease.ts';
 import { createPositionStore, type PositionStore } from './positions.ts';
 import { createSinkTask } from './sink-task.ts';
 import { createSourceTask, type SourceTask } from './source-task.ts';
@@ -308,7 +309,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       config,
       sinkSession,
       sink,
-      lease: createLease(redis, options.redisPrefix, `source:${connection.id}`, leaseTtlMs),
+      lease: watchLease(
+        createLease(redis, options.redisPrefix, `source:${connection.id}`, leaseTtlMs),
+        connection.id,
+      ),
       snapshotting: false,
       closed: false,
     };

@@ -16,6 +16,7 @@ import type { TopicNames } from '../engine/topics.ts';
 import type { ObjectType, Outcome, Side, WriteCommand } from '../engine/types.ts';
 import { createStage, type ChunkContext, type OutMessage, type Stage } from '../kafka/stage.ts';
 import type { Logger } from '../log/logger.ts';
+import { sinkBatchSeconds, sinkOutcomes } from '../metrics/registry.ts';
 
 interface Prepared {
   readonly cmd: WriteCommand;
@@ -94,6 +95,21 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
     };
   }
 
+  /** Counts a write call's outcomes in `tandem_sink_outcomes_total`, one increment per kind. */
+  function countOutcomes(results: readonly WriteResult[]): void {
+    const counts = new Map<string, number>();
+    for (const r of results) {
+      const key = r.ok
+        ? `in-sync/${r.kept && r.kept.length > 0 ? 'conflict' : 'none'}`
+        : `failed/${r.error.category}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of counts) {
+      const [status = '', category = ''] = key.split('/');
+      sinkOutcomes.inc({ connection: d.connectionId, status, category }, n);
+    }
+  }
+
   /** Writes with retries of whole-batch transient failures, honouring Retry-After. */
   async function writeWithRetry(object: ObjectType, commands: SinkCommand[]) {
     if (limiter && commands.length > 0) {
@@ -168,6 +184,7 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
       }
       for (const [object, list] of byObject) {
         let results: WriteResult[];
+        const started = performance.now();
         try {
           results = await writeWithRetry(
             object,
@@ -183,6 +200,10 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
             message: messageOf(error),
           }));
         }
+        sinkBatchSeconds.observe(
+          { connection: d.connectionId, object },
+          (performance.now() - started) / 1000,
+        );
         if (results.length !== list.length) {
           throw new Error(
             `connector ${d.connector.type} returned ${results.length} results for ${list.length} commands`,
@@ -244,6 +265,7 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
           ),
         );
         const [values] = await Promise.all([encoding, d.identity.linkMany(links), ...replacing]);
+        countOutcomes(results);
         for (const [k, { cmd }] of list.entries()) {
           out.push({
             topic: d.topics.outcomes,

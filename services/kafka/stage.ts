@@ -2,6 +2,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { restartAfterCrash, withHeartbeats } from './consumer-life.ts';
 import { sendInBatches } from './send-batches.ts';
 import type { Logger } from '../log/logger.ts';
+import { observeKafkaRequests, stageMetrics } from '../metrics/stage-metrics.ts';
 
 /** A message a stage wants produced; `partition` pins it (markers sent to every partition). */
 export interface OutMessage {
@@ -75,6 +76,13 @@ export function createStage(options: StageOptions): Stage {
     start: run,
     ...(options.restartDelayMs === undefined ? {} : { delayMs: options.restartDelayMs }),
   });
+  // Lag, messages in and out, Kafka request latency (README "Metrics"): per chunk, not per message.
+  const metrics = stageMetrics(groupId);
+  observeKafkaRequests(consumer);
+  observeKafkaRequests(producer);
+  consumer.on(consumer.events.GROUP_JOIN, (event) =>
+    metrics.assigned(event.payload.memberAssignment),
+  );
 
   async function produce(out: readonly OutMessage[]): Promise<void> {
     await sendInBatches(
@@ -103,20 +111,29 @@ export function createStage(options: StageOptions): Stage {
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const ctx = { topic: batch.topic, partition: batch.partition };
+        const first = batch.firstOffset();
+        if (first !== null) {
+          metrics.batchStarted(batch.topic, batch.partition, first, batch.highWatermark);
+        }
         /** Produces a handled chunk's messages, then commits its offsets. */
         const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
           await produce(result.out);
           if (result.afterProduce) await result.afterProduce();
           const last = chunk[chunk.length - 1];
           if (!last) return;
+          const next = Number(last.offset) + 1;
           await consumer.commitOffsets([
-            {
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: String(Number(last.offset) + 1),
-            },
+            { topic: batch.topic, partition: batch.partition, offset: String(next) },
           ]);
           resolveOffset(last.offset);
+          metrics.chunkCommitted(
+            batch.topic,
+            batch.partition,
+            next,
+            batch.highWatermark,
+            chunk.length,
+            result.out,
+          );
           await heartbeat();
         };
         // The previous chunk's finish, still running while this chunk is handled (overlap).
@@ -152,6 +169,7 @@ export function createStage(options: StageOptions): Stage {
     async stop() {
       restarts.stop();
       await consumer.disconnect();
+      metrics.stopped();
     },
   };
 }

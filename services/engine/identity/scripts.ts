@@ -1,4 +1,5 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import { redisRoundSeconds } from '../../metrics/registry.ts';
 
 /**
  * The identity map's Lua scripts. Each touches exactly one key (KEYS[1]), so each is atomic on
@@ -248,9 +249,22 @@ export async function runRound(redis: RedisClient, ops: readonly RoundOp[]): Pro
 
 type Settled = { failed: false; reply: unknown } | { failed: true; error: unknown };
 
-/** `runRound`, each op's reply or error apart (a batch's error is each of its ops'). */
+/**
+ * `runRound`, each op's reply or error apart (a batch's error is each of its ops'); its round
+ * trip timed in `tandem_redis_round_seconds` (README "Metrics").
+ */
 async function settleRound(redis: RedisClient, ops: readonly RoundOp[]): Promise<Settled[]> {
   if (ops.length === 0) return [];
+  const started = performance.now();
+  try {
+    return await sendRound(redis, ops);
+  } finally {
+    redisRoundSeconds.observe((performance.now() - started) / 1000);
+  }
+}
+
+/** Sends one round's ops: plain calls, or one pipeline (see `runRound`). */
+async function sendRound(redis: RedisClient, ops: readonly RoundOp[]): Promise<Settled[]> {
   const call = (target: Target, op: RoundOp) =>
     op.command in lua
       ? invoke(target, op.command as ScriptName, op.key, [...op.args])
