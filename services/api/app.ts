@@ -7,6 +7,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorHandlerPlugin, replyWithError } from './plugins/error-handler.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { connectorRoutes } from './routes/connectors.ts';
 import { objectRoutes } from './routes/objects.ts';
@@ -35,8 +36,9 @@ const redactPaths = [
 /**
  * The control-plane API (README "Control-plane API and health UI"): infrastructure as fastify-plugin
  * plugins (errors, JSON bodies, OpenAPI docs), each route group an encapsulated plugin under
- * `/v1`, bearer authentication on all of them but `GET /v1/health`; the health UI at `/` and the
- * docs at `/docs` are public. Does no I/O beyond its deps, so tests drive it with `inject()`.
+ * `/v1`, bearer authentication on all of them but `GET /v1/health`; the health UI at `/`, the
+ * docs at `/docs` and the Prometheus metrics at `/metrics` are public. Does no I/O beyond its
+ * deps, so tests drive it with `inject()`.
  */
 export function buildApp(deps: ApiDeps): FastifyInstance {
   const logger = (deps.logger ?? pino({ level: 'silent' })).child(
@@ -78,6 +80,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   void app.register(jsonBodyPlugin);
   void app.register(docsPlugin);
   void app.register(statusRoutes, { prefix: '/v1' });
+  void app.register(metricsPlugin, { syncs: deps.syncs, engine: deps.engine });
   void app.register(
     async (v1) => {
       await v1.register(authPlugin, { tokens: deps.tokens });

@@ -1,5 +1,6 @@
 import type { TandemConfig } from '../config/index.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { metricsPortFor, serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import { CliError } from './cli-error.ts';
 import { requireKafka } from './require-kafka.ts';
 import type { RoleContext } from './role.ts';
@@ -62,8 +63,16 @@ export async function serve<T extends Served>(
     worker,
     clientId: (base) => (worker === undefined ? base : `${base}-${worker}`),
   };
-  const service = await start(config, logger, instance);
-  logger.info(ready(service), worker === undefined ? `${name} ready` : `${name} worker ready`);
+  // Before the role, so a port already taken fails the start before anything runs.
+  const metrics = await startMetrics(name, config, worker);
+  const service = await start(config, logger, instance).catch(async (err: unknown) => {
+    await metrics?.close();
+    throw err;
+  });
+  logger.info(
+    { ...ready(service), ...(metrics ? { metricsPort: metrics.port } : {}) },
+    worker === undefined ? `${name} ready` : `${name} worker ready`,
+  );
   if (worker !== undefined) reportReady();
   // Nothing left to run before a signal came means the role stopped serving on its own (its
   // consumers and clients all gone): end with a failure, so a supervisor starts it again.
@@ -84,5 +93,29 @@ export async function serve<T extends Served>(
   }
   process.off('beforeExit', stoppedServing);
   await service.close();
+  await metrics?.close();
   return 0;
+}
+
+/** The roles serving their metrics on the API port (`GET /metrics`), not on TANDEM_METRICS_PORT. */
+const metricsOnApiPort: ReadonlySet<string> = new Set(['api', 'all']);
+
+/**
+ * The metrics server of a role process when TANDEM_METRICS_PORT is set (README "Metrics"): on
+ * that port, or port + N in worker N. A port taken fails the start with a clear error.
+ */
+async function startMetrics(
+  name: string,
+  config: TandemConfig,
+  worker: number | undefined,
+): Promise<MetricsServer | undefined> {
+  if (config.metricsPort === undefined || metricsOnApiPort.has(name)) return undefined;
+  const port = metricsPortFor(config.metricsPort, worker);
+  try {
+    return await serveMetrics(port);
+  } catch (err) {
+    throw new CliError(
+      `${name}: cannot serve metrics on TANDEM_METRICS_PORT (port ${port}): ${(err as Error).message}`,
+    );
+  }
 }
