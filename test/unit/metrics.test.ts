@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/config/index.ts';
 import type { Lease } from '../../services/connect/lease.ts';
@@ -152,5 +153,37 @@ describe('the metrics server', () => {
     expect(text).toContain('process_cpu_user_seconds_total');
     expect((await fetch(`${base}/other`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('the Grafana dashboard', () => {
+  const dashboard = JSON.parse(
+    readFileSync(new URL('../../deploy/grafana/tandem-dashboard.json', import.meta.url), 'utf8'),
+  ) as {
+    templating: { list: { name: string; type: string; query: string }[] };
+    panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[];
+  };
+  const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+
+  it('queries every Tandem metric, and only metrics that exist', () => {
+    const defined = registry.getMetricsAsArray().map((m) => m.name);
+    const used = new Set(
+      exprs.flatMap((e) =>
+        [...e.matchAll(/\btandem_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')),
+      ),
+    );
+    for (const name of used) expect(defined).toContain(name);
+    for (const name of defined.filter((n) => n.startsWith('tandem_'))) {
+      expect(used).toContain(name);
+    }
+  });
+
+  it('reads a Prometheus datasource variable on every panel', () => {
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
+    for (const p of dashboard.panels.filter((x) => x.type !== 'row')) {
+      expect(p.datasource?.uid).toBe('${datasource}');
+    }
   });
 });
