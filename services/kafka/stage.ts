@@ -111,10 +111,9 @@ export function createStage(options: StageOptions): Stage {
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const ctx = { topic: batch.topic, partition: batch.partition };
-        const first = batch.firstOffset();
-        if (first !== null) {
-          metrics.batchStarted(batch.topic, batch.partition, first, batch.highWatermark);
-        }
+        const first = batch.messages[0];
+        if (first)
+          metrics.batchStarted(batch.topic, batch.partition, first.offset, batch.highWatermark);
         /** Produces a handled chunk's messages, then commits its offsets. */
         const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
           await produce(result.out);

@@ -93,7 +93,8 @@ const observed = new WeakSet<object>();
  * each request's duration in ms). Once per client: stages sharing a producer observe it once.
  */
 export function observeKafkaRequests(client: Consumer | Producer | Admin): void {
-  if (observed.has(client)) return;
+  // A client without instrumentation events (a test double) has nothing to observe.
+  if (observed.has(client) || typeof client.on !== 'function' || !client.events) return;
   observed.add(client);
   // The three clients' `on` are overloads of the same shape; REQUEST events carry the duration.
   const on = client.on.bind(client) as unknown as (
