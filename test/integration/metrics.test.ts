@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contact, syncBody } from '../support/all-fixture.ts';
 import {
@@ -15,7 +16,8 @@ import { waitFor } from '../support/wait.ts';
  * The Prometheus metrics of README "Metrics", scraped from a real `tandem all` (its API port)
  * while a two-way PostgreSQL ↔ MariaDB contacts sync carries a load: the counters move, every
  * consumer lag series falls to 0 once the load is consumed, the reader leases read 1. And a
- * `connect` role started with TANDEM_METRICS_PORT serves its own.
+ * `connect` role started with TANDEM_METRICS_PORT serves its own, as does each worker of a
+ * `processor` with two workers (on the port + its number).
  */
 
 /** One sample of the exposition: a metric name, its labels, its value. */
@@ -207,4 +209,56 @@ describe('Prometheus metrics', () => {
       await stopRoles([child]);
     }
   }, 120_000);
+
+  it('serves each worker of `processor --workers 2` on TANDEM_METRICS_PORT + its number', async () => {
+    const base = await freeRun(3);
+    const child = spawnRole('processor', {
+      ...allProcessEnv(
+        fx.prefix,
+        await freePort(),
+        fx.token,
+        process.env.TANDEM_TEST_LOG ?? 'warn',
+      ),
+      TANDEM_SECRET_KEY: secretKey,
+      TANDEM_WORKERS: '2',
+      TANDEM_METRICS_PORT: String(base),
+    });
+    try {
+      for (const port of [base + 1, base + 2]) {
+        await waitFor(
+          `processor worker metrics on ${port}`,
+          async () => {
+            if (child.exitCode !== null) throw new Error(`processor exited with ${child.exitCode}`);
+            const samples = await scrape(`http://127.0.0.1:${port}`).catch(() => []);
+            return named(samples, 'process_cpu_user_seconds_total').length === 1;
+          },
+          60_000,
+          250,
+        );
+      }
+      // The supervisor runs no stage and serves nothing.
+      await expect(fetch(`http://127.0.0.1:${base}/metrics`)).rejects.toThrow();
+    } finally {
+      await stopRoles([child]);
+    }
+  }, 120_000);
 });
+
+/** A port such that it and the next `n - 1` are free right now on 127.0.0.1. */
+async function freeRun(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const base = await freePort();
+    if (base + n - 1 > 65535) continue;
+    const free = await Promise.all(Array.from({ length: n - 1 }, (_, i) => isFree(base + i + 1)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no run of ${n} free ports found`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
