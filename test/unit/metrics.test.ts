@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../services/api/app.ts';
+import type { ApiDeps } from '../../services/api/deps.ts';
 import { loadConfig } from '../../services/config/index.ts';
 import type { Lease } from '../../services/connect/lease.ts';
 import { watchLease } from '../../services/metrics/lease.ts';
@@ -185,5 +187,34 @@ describe('the Grafana dashboard', () => {
     for (const p of dashboard.panels.filter((x) => x.type !== 'row')) {
       expect(p.datasource?.uid).toBe('${datasource}');
     }
+  });
+});
+
+describe('GET /metrics on the API', () => {
+  it('answers without a token, with the progress of the syncs in initial sync only', async () => {
+    const syncs = [
+      { id: 'sync-api-initial', state: 'initial-sync' },
+      { id: 'sync-api-running', state: 'running' },
+    ];
+    const deps = {
+      syncs: { list: () => syncs },
+      engine: { progress: () => Promise.resolve({ done: 2, total: 5 }) },
+      tokens: ['a-token-of-twenty-chars'],
+    } as unknown as ApiDeps;
+    const app = buildApp(deps);
+    try {
+      const res = await app.inject({ url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(res.body).toContain('tandem_initial_sync_done{sync="sync-api-initial"} 2');
+      expect(res.body).toContain('tandem_initial_sync_total{sync="sync-api-initial"} 5');
+      expect(res.body).not.toContain('sync-api-running');
+      expect(res.body).not.toContain('a-token-of-twenty-chars');
+      expect((await app.inject({ url: '/v1/syncs' })).statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+    // Closed: the API no longer feeds the gauges.
+    expect(await registry.metrics()).not.toContain('sync-api-initial');
   });
 });
