@@ -112,8 +112,9 @@ export function createStage(options: StageOptions): Stage {
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const ctx = { topic: batch.topic, partition: batch.partition };
         const first = batch.messages[0];
-        if (first)
+        if (first) {
           metrics.batchStarted(batch.topic, batch.partition, first.offset, batch.highWatermark);
+        }
         /** Produces a handled chunk's messages, then commits its offsets. */
         const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
           await produce(result.out);
