@@ -2,6 +2,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endpoints, uniqueName } from '../support/endpoints.ts';
+import { waitFor } from '../support/wait.ts';
 
 const ep = endpoints();
 const kafka = new Kafka({
@@ -107,7 +108,17 @@ describe('Kafka with Avro through the schema registry', () => {
     });
     await allIn;
     expect(new Set(received).size).toBe(total);
-    // Both members hold a share of the partitions and together they hold all four, once each.
+    // On a loaded machine the first member may read everything before the second joins: the
+    // group then rebalances, and both members hold a share of the partitions.
+    await waitFor(
+      'both members to hold partitions',
+      () =>
+        assignments.size === 2 &&
+        [...assignments.values()].every((p) => p.length > 0) &&
+        [...assignments.values()].flat().length === 4,
+      30_000,
+    );
+    // Together they hold all four, once each.
     const finalAssignments = [...assignments.values()];
     expect(finalAssignments).toHaveLength(2);
     for (const parts of finalAssignments) expect(parts.length).toBeGreaterThan(0);
