@@ -237,15 +237,17 @@ function scalarField(ctx, name, schema, required, initial) {
   return { el, errors, focus: () => control.focus(), read, validate, secret, storedSecret };
 }
 
+/** A list field's starting value: the stored list, else the spec's default, else none. */
+function initialList(initial, schema) {
+  if (Array.isArray(initial)) return initial;
+  return Array.isArray(schema.default) ? schema.default : [];
+}
+
 /** A list of strings offered as checkboxes (HubSpot's `objects`): at least `minItems` ticked. */
 function choiceField(ctx, name, schema, required, initial, choices) {
   const id = `${ctx.prefix}-${name}`;
   const title = titleOf(name, schema);
-  const start = Array.isArray(initial)
-    ? initial
-    : Array.isArray(schema.default)
-      ? schema.default
-      : [];
+  const start = initialList(initial, schema);
   const names = [...new Set([...choices, ...start])];
   const boxes = names.map((choice, i) =>
     h('input', {
@@ -298,11 +300,7 @@ function choiceField(ctx, name, schema, required, initial, choices) {
 function listField(ctx, name, schema, required, initial) {
   const id = `${ctx.prefix}-${name}`;
   const title = titleOf(name, schema);
-  const start = Array.isArray(initial)
-    ? initial
-    : Array.isArray(schema.default)
-      ? schema.default
-      : [];
+  const start = initialList(initial, schema);
   const control = h('input', {
     id,
     name: id,
