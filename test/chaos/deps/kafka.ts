@@ -15,6 +15,17 @@ const log4j = join(repo, 'deploy/local/kafka/log4j.properties');
  * The jars of the local stack (deploy/local/stack.sh fetches them into
  * $TANDEM_STATE_DIR/kafka/libs-<version>); fetched the same way when absent.
  */
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64, never starting with '-' (as Kafka's
+ * own `random-uuid` ensures): the storage tool would read such an id as an option and fail.
+ */
+export function kraftClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export function kafkaLibs(env = process.env): string {
   const version = env.TANDEM_KAFKA_VERSION ?? '3.9.1';
   const state = env.TANDEM_STATE_DIR ?? join(repo, '.tandem');
@@ -84,14 +95,11 @@ export function kafkaService(ctx: ServiceContext, port: number, controllerPort: 
           .replaceAll('@CONTROLLER_PORT@', String(controllerPort))
           .replaceAll('@PORT@', String(port)),
       );
-      // A KRaft cluster id is 16 random bytes in URL-safe base64.
-      const clusterId = randomBytes(16).toString('base64url');
       execFileSync(
         'java',
-        java('kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props),
-        {
-          stdio: 'ignore',
-        },
+        java('kafka.tools.StorageTool', 'format', '-t', kraftClusterId(), '-c', props),
+        // stderr is kept: a failed format says why in the run's error.
+        { stdio: ['ignore', 'ignore', 'pipe'] },
       );
     },
     spec: () => ({ command: 'java', args: java('kafka.Kafka', props) }),
