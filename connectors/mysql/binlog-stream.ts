@@ -104,6 +104,7 @@ export async function openBinlogStream(
   let lastGtid = o.from.gtid;
   /** The GTID of the transaction whose rows are being read, and how many it yielded. */
   let txGtid: unknown;
+  let txOrder: ((index: number) => string) | null = null;
   let txIndex = 0;
 
   const current = (): MysqlPosition | null => {
@@ -131,11 +132,11 @@ export async function openBinlogStream(
       const gtid = (event as { gtid?: unknown }).gtid;
       if (gtid !== txGtid) {
         txGtid = gtid;
+        txOrder = transactionOrder(gtid);
         txIndex = 0;
       }
-      const order = transactionOrder(gtid);
       for (const record of recordsOf(event, model)) {
-        const ordered = order ? { ...record, order: order(txIndex++) } : record;
+        const ordered = txOrder ? { ...record, order: txOrder(txIndex++) } : record;
         queue.push({ kind: 'change', record: ordered, position: null });
       }
       inTransaction = true;
