@@ -237,6 +237,11 @@ function scalarField(ctx, name, schema, required, initial) {
   return { el, errors, focus: () => control.focus(), read, validate, secret, storedSecret };
 }
 
+/** A text input for names and codes (no spell check): `extra` adds its value, placeholder… */
+function codeInput(id, extra) {
+  return h('input', { id, name: id, type: 'text', spellcheck: 'false', ...extra });
+}
+
 /** A list field's starting value: the stored list, else the spec's default, else none. */
 function initialList(initial, schema) {
   if (Array.isArray(initial)) return initial;
@@ -301,13 +306,7 @@ function listField(ctx, name, schema, required, initial) {
   const id = `${ctx.prefix}-${name}`;
   const title = titleOf(name, schema);
   const start = initialList(initial, schema);
-  const control = h('input', {
-    id,
-    name: id,
-    type: 'text',
-    spellcheck: 'false',
-    value: start.join(', '),
-  });
+  const control = codeInput(id, { value: start.join(', ') });
   if (required) control.required = true;
   const help = `${schema.description ?? ''} Separate names with commas.`.trim();
   const { el, errors } = fieldBox(id, title, required, help, control);
@@ -455,13 +454,7 @@ function objectsEditor(ctx, name, schema, initial) {
           options.push([state.table, `${state.table} (not found)`]);
         control = selectOf(tid, options, state.table);
       } else {
-        control = h('input', {
-          id: tid,
-          name: tid,
-          type: 'text',
-          spellcheck: 'false',
-          value: state.table || undefined,
-        });
+        control = codeInput(tid, { value: state.table || undefined });
       }
       control.required = true;
       const box = fieldBox(tid, title, true, help, control);
@@ -501,14 +494,7 @@ function objectsEditor(ctx, name, schema, initial) {
           if (chosen && !names.includes(chosen)) options.push([chosen, `${chosen} (not found)`]);
           control = selectOf(cid, options, chosen === prop && names.includes(prop) ? prop : chosen);
         } else {
-          control = h('input', {
-            id: cid,
-            name: cid,
-            type: 'text',
-            spellcheck: 'false',
-            placeholder: prop,
-            value: current || undefined,
-          });
+          control = codeInput(cid, { placeholder: prop, value: current || undefined });
         }
         const box = fieldBox(cid, `Column for ${prop}`, false, null, control, 'column-field');
         columnsSlot.append(box.el);
