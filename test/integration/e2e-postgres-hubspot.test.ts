@@ -140,11 +140,18 @@ describe('PostgreSQL ↔ HubSpot two-way contacts and companies', () => {
     const hubCompanies = await index(hub, 'companies', 'domain');
     const dbContacts = await index(db, 'contacts', 'email');
     const hubContacts = await index(hub, 'contacts', 'email');
+    // Associations are written as each company's record syncs, so they land one by one: wait
+    // for every checked one to be set, then check each points at the matched company.
+    const hubIds = [0, 5, 42, 99].map((i) => hubContacts.get(`c${i}@example.com`)?.[0] ?? '');
+    const dbIds = [2900, 2950, 2999].map(
+      (k) => dbContacts.get(`c${k + 2000}@example.com`)?.[0] ?? '',
+    );
     await waitFor(
       'associations to land',
       async () => {
-        const id = hubContacts.get('c5@example.com')?.[0] ?? '';
-        return (await hub.companyOf(id)) !== null;
+        for (const id of hubIds) if ((await hub.companyOf(id)) === null) return false;
+        for (const id of dbIds) if ((await db.companyOf(id)) === null) return false;
+        return true;
       },
       60_000,
       500,
