@@ -76,21 +76,38 @@ pid_alive() {
   [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
-stop_background() {
-  local name="$1" f="$state/run/$1.pid" pid i
-  [[ -f "$f" ]] || return 0
-  pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$name: stopping (pid $pid)"
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 120); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
+stop_background() { stop_backgrounds "$1"; }
+
+# stop_backgrounds NAME...: stops them together (the nodes of a cluster each wait on the others
+# while they shut down: one at a time, the last would wait for a quorum that is gone).
+stop_backgrounds() {
+  local name f pid i
+  local -a pids=()
+  for name in "$@"; do
+    f="$state/run/$name.pid"
+    [[ -f "$f" ]] || continue
+    pid="$(cat "$f")"
     if kill -0 "$pid" 2>/dev/null; then
-      log "$name: did not stop in 30 s; killing"
+      log "$name: stopping (pid $pid)"
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  for i in $(seq 1 120); do
+    any_alive "${pids[@]}" || break
+    sleep 0.25
+  done
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid did not stop in 30 s; killing"
       kill -KILL -- "-$pid" 2>/dev/null || true
     fi
-  fi
-  rm -f "$f"
+  done
+  for name in "$@"; do rm -f "$state/run/$name.pid"; done
+}
+
+any_alive() {
+  local pid
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done
+  return 1
 }

@@ -11,6 +11,12 @@ import { parseWorkersOption } from './workers-option.ts';
  * once here; any bad value ends the process with one line that names it, and a non-zero code.
  */
 async function main(argv: readonly string[]): Promise<number> {
+  // A role that reads its own flags (stack: those of stack.sh) gets the rest of the line as is.
+  const [first = '', ...afterFirst] = argv;
+  const direct: Role | undefined = Object.hasOwn(roles, first)
+    ? roles[first as RoleName]
+    : undefined;
+  if (direct?.ownArgs === true) return direct.run({ args: afterFirst, config: undefined });
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {

@@ -18,5 +18,10 @@ export interface Role {
    * it accepts `--workers N` / TANDEM_WORKERS.
    */
   readonly workers?: boolean;
+  /**
+   * The role reads its own flags (`stack up --cluster`): `tandem <role> ...` hands it everything
+   * after its name as it is, with no configuration loaded.
+   */
+  readonly ownArgs?: boolean;
   run(ctx: RoleContext): Promise<number>;
 }

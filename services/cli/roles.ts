@@ -48,8 +48,10 @@ export const roles = {
     run: async (ctx: RoleContext) => (await import('./run-identity.ts')).runIdentity(ctx),
   },
   stack: {
-    summary: 'the local stack: `stack up | down | status` (deploy/local/stack.sh)',
+    summary:
+      'the local stack: `stack up [--cluster | --redis-cluster] | down | status` (deploy/local/stack.sh)',
     needsConfig: false,
+    ownArgs: true,
     run: async (ctx: RoleContext) => (await import('./run-stack.ts')).runStack(ctx),
   },
 } satisfies Record<string, Role>;
