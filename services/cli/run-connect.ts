@@ -1,4 +1,5 @@
 import { startConnect } from '../connect/connect.ts';
+import { roleStarted } from '../metrics/readiness.ts';
 import type { RoleContext } from './role.ts';
 import { roleOptions, serve } from './serve.ts';
 
@@ -12,7 +13,7 @@ export function runConnect(ctx: RoleContext): Promise<number> {
         clientId: instance.clientId('tandem-connect'),
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         logger,
-      }),
+      }).then(roleStarted),
     (connect) => ({ connections: connect.connections.ids().length }),
   );
 }

@@ -1,4 +1,5 @@
 import { startProcessor } from '../engine/processor.ts';
+import { roleStarted } from '../metrics/readiness.ts';
 import type { RoleContext } from './role.ts';
 import { roleOptions, serve } from './serve.ts';
 
@@ -11,7 +12,7 @@ export function runProcessor(ctx: RoleContext): Promise<number> {
         ...roleOptions(config),
         clientId: instance.clientId('tandem-processor'),
         logger,
-      }),
+      }).then(roleStarted),
     () => ({ topicPrefix: ctx.config?.topicPrefix }),
   );
 }

@@ -1,3 +1,4 @@
+import { roleStarted } from '../metrics/readiness.ts';
 import { startRegistry } from '../schema-registry/index.ts';
 import type { RoleContext } from './role.ts';
 import { serve } from './serve.ts';
@@ -14,7 +15,7 @@ export function runRegistry(ctx: RoleContext): Promise<number> {
         port: config.registryPort,
         replicationFactor: config.replicationFactor,
         logger,
-      }),
+      }).then(roleStarted),
     (registry) => ({ address: registry.address, topic: ctx.config?.registryTopic }),
   );
 }

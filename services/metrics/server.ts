@@ -1,5 +1,6 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readiness } from './readiness.ts';
 import { collectProcessMetrics, registry } from './registry.ts';
 
 /**
@@ -26,20 +27,49 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/** The paths the metrics server answers. */
+const paths: ReadonlySet<string> = new Set(['/metrics', '/healthz', '/readyz']);
+
+function answerJson(res: ServerResponse, status: number, body: object, head: boolean): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(head ? undefined : `${JSON.stringify(body)}\n`);
+}
+
 /**
- * Serves `GET /metrics` on `port` with node's http server, nothing else: other paths answer 404,
- * other methods 405. The exposition holds names and numbers only (no secrets), like the API's.
+ * `/healthz` (liveness: this process's event loop answers, so always 200) and `/readyz`
+ * (readiness: the role has started, see readiness.ts; 503 with the reason until then).
+ */
+function answerProbe(path: string, res: ServerResponse, head: boolean): void {
+  if (path === '/healthz') {
+    answerJson(res, 200, { status: 'ok' }, head);
+    return;
+  }
+  const { ready, reason } = readiness();
+  if (ready) answerJson(res, 200, { status: 'ready' }, head);
+  else answerJson(res, 503, { status: 'not ready', reason }, head);
+}
+
+/**
+ * Serves `GET /metrics` on `port` with node's http server, and the probes of a role without the
+ * API (Kubernetes): `GET /healthz` and `GET /readyz`. Other paths answer 404, other methods 405.
+ * The exposition holds names and numbers only (no secrets), like the API's.
  */
 export async function serveMetrics(port: number, host = '0.0.0.0'): Promise<MetricsServer> {
   collectProcessMetrics();
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!paths.has(path)) {
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('not found: try /metrics, /healthz or /readyz\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path !== '/metrics') {
+      answerProbe(path, res, req.method === 'HEAD');
       return;
     }
     exposition().then(
