@@ -219,7 +219,7 @@ describe('Dockerfile', () => {
     .filter((line) => line.length > 0 && !line.startsWith('#'));
 
   it.each([
-    ['starts from Node 20 on Debian bookworm', /^FROM node:20-bookworm-slim$/],
+    ['starts from Node 24 LTS on Debian bookworm', /^FROM node:24-bookworm-slim$/],
     ['installs the locked dependencies', /^RUN npm ci\b/],
     ['enters through bin/tandem', /^ENTRYPOINT \["(\/app\/)?bin\/tandem"\]$/],
     ['runs every role by default', /^CMD \["all"\]$/],
