@@ -24,7 +24,23 @@ export function loadConfig(options: LoadOptions = {}): TandemConfig {
     const where = env[s.env] !== undefined ? s.env : fromFile[key] !== undefined ? key : s.env;
     out[key] = s.parse(raw ?? '', where);
   }
-  return Object.freeze(out) as TandemConfig;
+  const config = out as TandemConfig;
+  checkTopicReplicas(config);
+  return Object.freeze(config);
+}
+
+/**
+ * A topic whose min.insync.replicas exceeds its replication factor refuses every acks=all write:
+ * refused at start-up rather than at the first write.
+ */
+function checkTopicReplicas(config: TandemConfig): void {
+  const min = config.topicMinInsyncReplicas;
+  if (min !== undefined && min > config.replicationFactor) {
+    throw new ConfigError(
+      settings.topicMinInsyncReplicas.env,
+      `${min} is more than TANDEM_TOPIC_REPLICATION_FACTOR (${config.replicationFactor}): every write to Tandem's topics would fail`,
+    );
+  }
 }
 
 function readConfigFile(fileName: string): Record<string, string> {

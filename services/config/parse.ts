@@ -1,3 +1,4 @@
+import { parseRedisUrl, RedisUrlError } from '../common/redis-client.ts';
 import { ConfigError } from './errors.ts';
 
 /** Parsers for one setting's raw text; each throws a ConfigError naming the setting. */
@@ -49,6 +50,39 @@ export function url(protocols: readonly string[]): Parser<string> {
     return v;
   };
 }
+
+/**
+ * A Redis URL: one server (`redis://`, `rediss://`) or a Redis Cluster's seeds
+ * (`redis-cluster://`, `rediss-cluster://`, or a list of `redis://` URLs); see
+ * services/common/redis-client.ts. The message never holds the password.
+ */
+export const redisUrl: Parser<string> = (raw, setting) => {
+  try {
+    parseRedisUrl(raw);
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new ConfigError(setting, err.message);
+    throw err;
+  }
+  return raw.trim();
+};
+
+/** A whole number from 1 to `max`, or unset (empty: undefined). */
+export function optionalPositiveInt(max: number): Parser<number | undefined> {
+  const parse = positiveInt(max);
+  return (raw, setting) => (raw.trim().length === 0 ? undefined : parse(raw, setting));
+}
+
+/** A key prefix for Redis: text without braces, which would change Redis Cluster hash tags. */
+export const redisKeyPrefix: Parser<string> = (raw, setting) => {
+  const v = text(raw, setting);
+  if (/[{}]/.test(v)) {
+    throw new ConfigError(
+      setting,
+      `'${v}' must not contain '{' or '}' (Redis Cluster would read them as a key's hash tag)`,
+    );
+  }
+  return v;
+};
 
 const byteUnits: Readonly<Record<string, number>> = {
   b: 1,

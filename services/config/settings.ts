@@ -3,8 +3,11 @@ import {
   brokerList,
   byteSize,
   oneOf,
+  optionalPositiveInt,
   port,
   positiveInt,
+  redisKeyPrefix,
+  redisUrl,
   text,
   tokenList,
   url,
@@ -55,9 +58,10 @@ export const settings = {
   redisUrl: setting({
     env: 'TANDEM_REDIS_URL',
     default: 'redis://127.0.0.1:6379',
-    description: 'Redis holding the identity map (redis:// or rediss://)',
+    description:
+      'Redis holding the identity map: one server (redis:// or rediss://), or a Redis Cluster by its seed nodes (redis-cluster://[user:password@]host:port[,host:port…], rediss-cluster:// with TLS, or a comma-separated list of redis:// URLs)',
     secret: true,
-    parse: url(['redis', 'rediss']),
+    parse: redisUrl,
   }),
   clickhouseUrl: setting({
     env: 'TANDEM_CLICKHOUSE_URL',
@@ -131,6 +135,13 @@ export const settings = {
     description: 'Replication factor of the topics Tandem creates',
     parse: positiveInt(32),
   }),
+  topicMinInsyncReplicas: setting({
+    env: 'TANDEM_TOPIC_MIN_INSYNC_REPLICAS',
+    default: '',
+    description:
+      "min.insync.replicas of the topics Tandem creates (at most the replication factor); unset: the brokers' default",
+    parse: optionalPositiveInt(32),
+  }),
   topicPrefix: setting({
     env: 'TANDEM_TOPIC_PREFIX',
     default: 'tandem',
@@ -146,8 +157,8 @@ export const settings = {
   redisPrefix: setting({
     env: 'TANDEM_REDIS_PREFIX',
     default: 'tandem',
-    description: 'Prefix of every Redis key Tandem writes',
-    parse: text,
+    description: 'Prefix of every Redis key Tandem writes (no braces: they are hash tags)',
+    parse: redisKeyPrefix,
   }),
   sourceRetentionWarning: setting({
     env: 'TANDEM_SOURCE_RETENTION_WARNING',
