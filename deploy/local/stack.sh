@@ -544,10 +544,17 @@ cmd_status() {
     if profile_has cluster; then cluster_bad="$bad"; fi
     bad="$plain_bad"
   fi
-  if [[ -d "$state/redis-cluster" ]] && ! redis_cluster status; then
+  if [[ -d "$state/redis-cluster" ]] && ! redis_cluster status | redis_status_lines; then
     if profile_has redis-cluster; then cluster_bad=1; fi
   fi
   ((bad == 0 && cluster_bad == 0))
+}
+
+# redis_status_lines: redis-cluster.sh's status lines ("node HOST:PORT up|down ROLE STATE") in
+# the columns of the other parts.
+redis_status_lines() {
+  awk '{ rest = ""; for (i = 4; i <= NF; i++) rest = rest " " $i
+    split($2, a, ":"); printf "%-16s %-5s %s%s\n", "redis-c" a[2], $3, $2, rest }'
 }
 
 usage() {

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine: installs the npm dependencies from
-# the lock file, brings the local stack up (installing what is missing), runs the static checks,
-# then every unit and integration test. `npm test` runs this; so does .ci/run.
+# the lock file, brings the local stack and a Redis Cluster up (installing what is missing), runs
+# the static checks, then every unit and integration test. `npm test` runs this; so does .ci/run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 bash deploy/local/ensure-deps.sh
 
 echo "== local stack"
-bash deploy/local/stack.sh up
+# The Redis Cluster too, so that the tests on a Redis Cluster run here.
+bash deploy/local/stack.sh up --redis-cluster
 bash deploy/local/browser.sh
+# kubectl (installed when missing) renders the Kubernetes manifests in their test.
+if [[ -f deploy/local/kubectl.sh ]]; then bash deploy/local/kubectl.sh; fi
 
 echo "== typecheck, lint, format"
 npx tsc -p tsconfig.json --noEmit
