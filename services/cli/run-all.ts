@@ -28,6 +28,7 @@ export function runAll(ctx: RoleContext): Promise<number> {
             host: config.registryHost,
             port: config.registryPort,
             replicationFactor: config.replicationFactor,
+            minInsyncReplicas: config.topicMinInsyncReplicas,
             logger: logger.child({ role: 'registry' }),
           });
       const all = await startAll({

@@ -212,6 +212,7 @@ async function openResync(
     kafka,
     topic: topics.identity,
     replicationFactor: options.sizing.replicationFactor,
+    minInsyncReplicas: options.sizing.minInsyncReplicas,
     partitions: options.sizing.partitions,
   });
   const producer: Producer = kafka.producer({

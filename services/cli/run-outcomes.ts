@@ -6,7 +6,7 @@ import { createObjectStore } from '../objects/index.ts';
 import { startOutcomes, type OutcomesSink } from '../outcomes/index.ts';
 import type { RoleContext } from './role.ts';
 import { openConfigTable } from './run-api.ts';
-import { roleOptions, serve } from './serve.ts';
+import { roleOptions, serve, topicSizing } from './serve.ts';
 
 /**
  * The outcomes sink with the object types of the config topic: outcome events name their object,
@@ -35,7 +35,7 @@ async function startOutcomesRole(config: TandemConfig, logger: Logger): Promise<
       clickhouseUrl: config.clickhouseUrl,
       database: config.clickhouseDatabase,
       topicPrefix: config.topicPrefix,
-      sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+      sizing: topicSizing(config),
       logger,
     });
   } catch (err) {

@@ -14,6 +14,7 @@ export function runRegistry(ctx: RoleContext): Promise<number> {
         host: config.registryHost,
         port: config.registryPort,
         replicationFactor: config.replicationFactor,
+        minInsyncReplicas: config.topicMinInsyncReplicas,
         logger,
       }).then(roleStarted),
     (registry) => ({ address: registry.address, topic: ctx.config?.registryTopic }),

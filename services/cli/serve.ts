@@ -1,4 +1,5 @@
 import type { TandemConfig } from '../config/index.ts';
+import type { TopicSizing } from '../engine/topics.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { metricsPortFor, serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import { CliError } from './cli-error.ts';
@@ -15,7 +16,16 @@ export function roleOptions(config: TandemConfig) {
     schemaRegistryUrl: config.schemaRegistryUrl,
     topicPrefix: config.topicPrefix,
     redisPrefix: config.redisPrefix,
-    sizing: { partitions: config.topicPartitions, replicationFactor: config.replicationFactor },
+    sizing: topicSizing(config),
+  };
+}
+
+/** How the topics a role creates are sized and replicated, from the configuration. */
+export function topicSizing(config: TandemConfig): TopicSizing {
+  return {
+    partitions: config.topicPartitions,
+    replicationFactor: config.replicationFactor,
+    minInsyncReplicas: config.topicMinInsyncReplicas,
   };
 }
 

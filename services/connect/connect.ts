@@ -111,6 +111,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       topic: topics.positions,
       partitions: 1,
       replicationFactor: sizing.replicationFactor,
+      minInsyncReplicas: sizing.minInsyncReplicas,
       compacted: true,
     },
   ]);
@@ -125,6 +126,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     kafka,
     topic: topics.identity,
     replicationFactor: sizing.replicationFactor,
+    minInsyncReplicas: sizing.minInsyncReplicas,
     partitions: sizing.partitions,
   });
   const identity = createIdentityMap({

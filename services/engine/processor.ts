@@ -98,6 +98,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     kafka,
     topic: topics.identity,
     replicationFactor: sizing.replicationFactor,
+    minInsyncReplicas: sizing.minInsyncReplicas,
     partitions: sizing.partitions,
   });
   const identity = createIdentityMap({ redis, prefix: areas.identity, changelog });

@@ -31,6 +31,8 @@ export function topicNames(prefix = 'tandem'): TopicNames {
 export interface TopicSizing {
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** `min.insync.replicas` of every topic created; unset: the brokers' default. */
+  readonly minInsyncReplicas?: number | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ export function configTopic(names: TopicNames, sizing: TopicSizing): TopicSpec {
     topic: names.config,
     partitions: 1,
     replicationFactor: sizing.replicationFactor,
+    minInsyncReplicas: sizing.minInsyncReplicas,
     compacted: true,
   };
 }

@@ -6,6 +6,21 @@ export interface TopicSpec {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly compacted?: boolean;
+  /** `min.insync.replicas` of the topic; unset: the brokers' default. */
+  readonly minInsyncReplicas?: number | undefined;
+}
+
+/** The configuration a topic is created with: its cleanup policy and min.insync.replicas. */
+export function topicConfigEntries(spec: {
+  readonly compacted?: boolean;
+  readonly minInsyncReplicas?: number | undefined;
+}): { name: string; value: string }[] {
+  return [
+    ...(spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+    ...(spec.minInsyncReplicas === undefined
+      ? []
+      : [{ name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) }]),
+  ];
 }
 
 /**
@@ -24,7 +39,7 @@ export async function ensureTopics(
       topic: s.topic,
       numPartitions: s.partitions,
       replicationFactor: s.replicationFactor,
-      configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries: topicConfigEntries(s),
     }));
     try {
       // kafkajs's own wait for leaders (`waitForLeaders`) lets a metadata answer of "unknown

@@ -20,6 +20,8 @@ export interface KafkaStoreOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly replicationFactor?: number;
+  /** `min.insync.replicas` of the store topic when this creates it; unset: the brokers'. */
+  readonly minInsyncReplicas?: number | undefined;
   readonly clientId?: string;
   /** How long a write may wait to be applied before the client gets a 50002. */
   readonly writeTimeoutMs?: number;
@@ -132,7 +134,13 @@ export function createKafkaStore(options: KafkaStoreOptions): KafkaStore {
         // A broker that has just restarted answers "not the leader" until it has loaded its
         // partitions: retriable, so waited out rather than ending the registry.
         const { created } = await retryKafka(
-          () => ensureStoreTopic(admin, topic, options.replicationFactor ?? 1),
+          () =>
+            ensureStoreTopic(
+              admin,
+              topic,
+              options.replicationFactor ?? 1,
+              options.minInsyncReplicas,
+            ),
           20,
         );
         if (created) log.info({ topic }, 'created the schema store topic');

@@ -1,5 +1,6 @@
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
+import { topicConfigEntries } from '../kafka/topics.ts';
 import { registryErrors } from './errors.ts';
 
 /**
@@ -12,6 +13,7 @@ export async function ensureStoreTopic(
   admin: Admin,
   topic: string,
   replicationFactor: number,
+  minInsyncReplicas?: number,
 ): Promise<{ created: boolean }> {
   const created = await admin.createTopics({
     waitForLeaders: true,
@@ -20,7 +22,7 @@ export async function ensureStoreTopic(
         topic,
         numPartitions: 1,
         replicationFactor,
-        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        configEntries: topicConfigEntries({ compacted: true, minInsyncReplicas }),
       },
     ],
   });

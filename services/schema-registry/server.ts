@@ -15,6 +15,8 @@ export interface RegistryOptions {
   readonly port?: number;
   /** Replication factor used when creating the store topic; default 1. */
   readonly replicationFactor?: number;
+  /** `min.insync.replicas` of the store topic when this creates it; unset: the brokers'. */
+  readonly minInsyncReplicas?: number | undefined;
   readonly clientId?: string;
   /** A pino logger (or `true` for Fastify's default); the Kafka store logs through it too. */
   readonly logger?: FastifyBaseLogger | boolean;
@@ -39,6 +41,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     brokers: options.brokers,
     topic,
     replicationFactor: options.replicationFactor,
+    minInsyncReplicas: options.minInsyncReplicas,
     clientId: options.clientId,
     writeTimeoutMs: options.writeTimeoutMs,
   });

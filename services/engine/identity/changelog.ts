@@ -4,6 +4,7 @@ import { identityErrors } from './errors.ts';
 import { linkFields } from './keys.ts';
 import { keyHashPartitioner } from '../../kafka/partitioner.ts';
 import { retryKafka } from '../../kafka/retry.ts';
+import { topicConfigEntries } from '../../kafka/topics.ts';
 
 /**
  * The identity map's changelog: every value it writes to Redis is also produced to a compacted
@@ -49,6 +50,8 @@ export interface ChangelogOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly replicationFactor?: number;
+  /** `min.insync.replicas` of a topic created by `ensureTopic`; unset: the brokers' default. */
+  readonly minInsyncReplicas?: number | undefined;
   /** Partitions of a topic created by `ensureTopic`; default 3. */
   readonly partitions?: number;
   /** Most entries per produce request; default 5,000. */
@@ -269,7 +272,10 @@ export function createChangelog(options: ChangelogOptions): Changelog {
                 topic,
                 numPartitions: options.partitions ?? 3,
                 replicationFactor: options.replicationFactor ?? 1,
-                configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+                configEntries: topicConfigEntries({
+                  compacted: true,
+                  minInsyncReplicas: options.minInsyncReplicas,
+                }),
               },
             ],
           }),
