@@ -9,11 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { matchFilter } from '../connectors/postgres/write-sql.ts';
+import { createRedisClient } from '../services/common/redis-client.ts';
 import { startConnect, type Connect } from '../services/connect/connect.ts';
 import { createEventCodec } from '../services/engine/events/index.ts';
 import { keyHashPartitioner } from '../services/kafka/partitioner.ts';
@@ -479,7 +479,7 @@ async function main() {
   const hubspot = HUBSPOT_N > 0 ? await benchHubSpot(connect) : null;
   await connect.close();
   if (polling) await (await polling).disconnect();
-  const redis = new Redis(ep.redisUrl);
+  const redis = createRedisClient(ep.redisUrl);
   await deletePrefixKeys(redis, prefix);
   redis.disconnect();
   log(

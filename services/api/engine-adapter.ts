@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isClusterClient, type RedisClient } from '../common/redis-client.ts';
 import { createIdentityMap } from '../engine/identity/index.ts';
 import { entityFields, entityKey } from '../engine/identity/keys.ts';
 import { createInitialSyncTracker } from '../engine/merge-stage/initial-sync.ts';
@@ -14,7 +14,7 @@ import { ApiError } from './errors.ts';
  * `startApi`). Without `resyncDeleted` the action answers 503 `TANDEM_E_NOT_AVAILABLE`.
  */
 export function createTrackerEngine(
-  redis: Redis,
+  redis: RedisClient,
   redisPrefix: string,
   resyncDeleted?: ResyncDeleted,
 ): EngineControl {
@@ -51,30 +51,53 @@ export function createTrackerEngine(
 
 /**
  * The merge states of `entityIds` for one sync, read as they are in Redis (`<version> <json>` on
- * the entity hash) in one pipelined round. Read-only on purpose: the identity map's `loadStates`
- * re-records a state whose changelog write is pending, a write this role must not make; for
- * display the state in Redis is the newest there is either way. Unparseable ones read as undefined.
+ * the entity hash) in one round: one pipeline on a single Redis; on a Cluster, where a pipeline
+ * cannot span slots, concurrent reads that ioredis routes per node. Read-only on purpose: the
+ * identity map's `loadStates` re-records a state whose changelog write is pending, a write this
+ * role must not make; for display the state in Redis is the newest there is either way.
+ * Unparseable ones read as undefined.
  */
 export async function readMergeStates(
-  redis: Redis,
+  redis: RedisClient,
   identityPrefix: string,
   syncId: string,
   entityIds: readonly string[],
 ): Promise<unknown[]> {
   if (entityIds.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const id of entityIds) {
-    pipeline.hget(`${identityPrefix}:${entityKey(id)}`, entityFields.state(syncId));
-  }
-  const replies = (await pipeline.exec()) ?? [];
-  return entityIds.map((_, i) => {
-    const [err, blob] = replies[i] ?? [null, null];
-    if (err || typeof blob !== 'string') return undefined;
+  const keys = entityIds.map((id) => `${identityPrefix}:${entityKey(id)}`);
+  const field = entityFields.state(syncId);
+  return (await readFieldOfEach(redis, keys, field)).map((blob) => {
+    if (blob === undefined) return undefined;
     const space = blob.indexOf(' ');
     try {
       return space < 1 ? undefined : (JSON.parse(blob.slice(space + 1)) as unknown);
     } catch {
       return undefined;
     }
+  });
+}
+
+/** HGET `field` of each key; a failed or missing read is undefined. */
+async function readFieldOfEach(
+  redis: RedisClient,
+  keys: readonly string[],
+  field: string,
+): Promise<(string | undefined)[]> {
+  if (isClusterClient(redis)) {
+    return Promise.all(
+      keys.map((key) =>
+        redis.hget(key, field).then(
+          (v) => v ?? undefined,
+          () => undefined,
+        ),
+      ),
+    );
+  }
+  const pipeline = redis.pipeline();
+  for (const key of keys) pipeline.hget(key, field);
+  const replies = (await pipeline.exec()) ?? [];
+  return keys.map((_, i) => {
+    const [err, blob] = replies[i] ?? [null, null];
+    return err || typeof blob !== 'string' ? undefined : blob;
   });
 }

@@ -1,6 +1,5 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { buildApp } from '../api/app.ts';
 import type { EngineControl, ObjectControl } from '../api/deps.ts';
@@ -11,6 +10,7 @@ import { createEventCodec } from '../engine/events/index.ts';
 import { createChangelog, createIdentityMap } from '../engine/identity/index.ts';
 import { createAssociationResolver } from '../engine/merge-stage/associations.ts';
 import { createDeletedIndex } from '../engine/merge-stage/deleted-index.ts';
+import { createRedisClient, type RedisClient } from '../common/redis-client.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import { createResyncDeleted, type ResyncDeleted } from '../engine/resync-deleted.ts';
 import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
@@ -107,7 +107,10 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const syncs = createSyncRegistry(table);
     let engine = options.engine;
     if (!engine) {
-      const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+      const redis = createRedisClient(options.redisUrl, {
+        maxRetriesPerRequest: 3,
+        name: 'tandem-api',
+      });
       cleanups.push(() => redis.disconnect());
       const resync =
         options.schemaRegistryUrl === undefined
@@ -202,7 +205,7 @@ async function openResync(
   options: ApiOptions,
   schemaRegistryUrl: string,
   kafka: Kafka,
-  redis: Redis,
+  redis: RedisClient,
   syncs: SyncRegistry,
 ): Promise<StandaloneResync> {
   const topics = topicNames(options.topicPrefix);

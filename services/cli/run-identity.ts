@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../common/redis-client.ts';
 import { rebuildFromChangelog } from '../engine/identity/index.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import { topicNames } from '../engine/topics.ts';
@@ -17,7 +17,12 @@ export async function runIdentity({ args, config }: RoleContext): Promise<number
     throw new CliError('usage: tandem identity rebuild', 2);
   }
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tandem-identity-rebuild' });
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  // Auto-pipelining: on a Cluster a round's commands go out per node, written together.
+  const redis = createRedisClient(config.redisUrl, {
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+    name: 'tandem-identity-rebuild',
+  });
   try {
     const counts = await rebuildFromChangelog({
       kafka,

@@ -1,10 +1,10 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Redis } from 'ioredis';
 import type { Admin, Producer } from 'kafkajs';
 import { connectorFor } from '../../connectors/index.ts';
 import { validateConfig } from '../../connectors/sdk/spec.ts';
 import { unknownConfigObjects } from '../../connectors/sdk/table-objects.ts';
 import type { Connector, ConnectorSession } from '../../connectors/sdk/types.ts';
+import { createRedisClient } from '../common/redis-client.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createEventCodec, type EventCodec } from '../engine/events/index.ts';
 import { createChangelog, createIdentityMap, type IdentityMap } from '../engine/identity/index.ts';
@@ -115,9 +115,10 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       compacted: true,
     },
   ]);
-  const redis = new Redis(options.redisUrl, {
+  const redis = createRedisClient(options.redisUrl, {
     maxRetriesPerRequest: 20,
     enableAutoPipelining: true,
+    name: 'tandem-connect',
   });
   const codec: EventCodec = createEventCodec({
     registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),

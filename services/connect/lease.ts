@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../common/redis-client.ts';
 
 /**
  * A lease in Redis that makes one instance the reader of a connection: held while renewed, taken
@@ -35,7 +35,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-export function createLease(redis: Redis, prefix: string, name: string, ttlMs: number): Lease {
+export function createLease(
+  redis: RedisClient,
+  prefix: string,
+  name: string,
+  ttlMs: number,
+): Lease {
   const tag = `{${name}}`;
   const key = `${prefix}:lease:${tag}`;
   const fenceKey = `${prefix}:fence:${tag}`;

@@ -1,6 +1,6 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createRedisClient, type RedisClient } from '../common/redis-client.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
@@ -63,7 +63,7 @@ export interface Processor {
   readonly identity: IdentityMap;
   readonly codec: EventCodec;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Resolves once this instance's merge group of that sync generation has started. */
   mergeReady(syncId: string, generation: number, timeoutMs?: number): Promise<void>;
   /** Re-creates on side `into` the records the sync saw deleted there. */
@@ -87,9 +87,10 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   await admin.connect();
   await ensureTopics(admin, engineTopics(topics, sizing));
 
-  const redis = new Redis(options.redisUrl, {
+  const redis = createRedisClient(options.redisUrl, {
     maxRetriesPerRequest: 20,
     enableAutoPipelining: true,
+    name: 'tandem-processor',
   });
   const codec = createEventCodec({
     registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),

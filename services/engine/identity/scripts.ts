@@ -1,4 +1,5 @@
-import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isClusterClient as isCluster, type RedisClient } from '../../common/redis-client.ts';
 import { redisRoundSeconds } from '../../metrics/registry.ts';
 
 /**
@@ -7,7 +8,7 @@ import { redisRoundSeconds } from '../../metrics/registry.ts';
  * to EVAL once per connection when the script cache is cold), on a client or in a pipeline.
  */
 
-export type RedisClient = Redis | Cluster;
+export type { RedisClient };
 type Target = RedisClient | ChainableCommander;
 
 const lua = {
@@ -228,10 +229,6 @@ export interface RoundOp {
   readonly command: PlainCommand | ScriptName;
   readonly key: string;
   readonly args: readonly string[];
-}
-
-function isCluster(redis: RedisClient): boolean {
-  return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
 /**

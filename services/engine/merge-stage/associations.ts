@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../common/redis-client.ts';
 import { linkFields, linkKey } from '../identity/keys.ts';
 import type { AssociationRef, Fields, Mapping, ObjectType, SyncConfig } from '../types.ts';
 import { objectDescriptors, objectDescriptor } from '../../objects/index.ts';
@@ -86,7 +86,7 @@ export interface AssociationResolver {
 }
 
 export function createAssociationResolver(
-  redis: Redis,
+  redis: RedisClient,
   identityPrefix: string,
 ): AssociationResolver {
   const entityOf = (object: ObjectType, connectionId: string, recordId: string) =>

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../common/redis-client.ts';
 import type { Side } from '../types.ts';
 
 /**
@@ -10,7 +10,11 @@ export interface DeletedIndex {
   members(side: Side): Promise<string[]>;
 }
 
-export function createDeletedIndex(redis: Redis, prefix: string, syncId: string): DeletedIndex {
+export function createDeletedIndex(
+  redis: RedisClient,
+  prefix: string,
+  syncId: string,
+): DeletedIndex {
   const key = (side: Side) => `${prefix}:deleted:{${syncId}}:${side}`;
   return {
     async set(side, entityId, deleted) {

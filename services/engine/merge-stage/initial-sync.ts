@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../common/redis-client.ts';
 
 /**
  * Where each sync's initial sync stands, in Redis, per generation (a start bumps it):
@@ -28,7 +28,7 @@ export interface InitialSyncTracker {
 }
 
 export function createInitialSyncTracker(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   sync: { id: string; generation: number; a: string; b: string },
 ): InitialSyncTracker {
