@@ -7,7 +7,8 @@ import type { RedisClient } from '../../common/redis-client.ts';
  * - `pending:{<sync>:<gen>}:p<q>`: the entities partition q holds until both snapshots are in;
  * - `init:{<sync>:<gen>}`: `p<q>` = 1 once partition q merged its pending entities, and the
  *   progress counters `total` and `done`.
- * All keys of one sync generation share a hash tag, so they sit in one Redis Cluster slot.
+ * All keys of one sync generation share a hash tag, so they sit in one Redis Cluster slot, and a
+ * set and its counter change in one script.
  */
 export interface InitialSyncTracker {
   /** Records a marker; true when partition q now has every marker of both connections. */
@@ -26,6 +27,17 @@ export interface InitialSyncTracker {
   finishPartition(q: number, partitionCount: number): Promise<boolean>;
   progress(): Promise<{ total: number; done: number }>;
 }
+
+/**
+ * Adds ARGV[1] to set KEYS[1] and, when it was new, counts it in field ARGV[2] of KEYS[2]: one
+ * atomic step, so a command resent after its reply was lost (a reconnect, a Cluster failover)
+ * neither skips nor doubles the count.
+ */
+const addAndCount = `
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+end
+return 0`;
 
 export function createInitialSyncTracker(
   redis: RedisClient,
@@ -50,11 +62,11 @@ export function createInitialSyncTracker(
       return (await redis.hget(init, `p${q}`)) === '1';
     },
     async hold(q, entityId) {
-      if ((await redis.sadd(pendingKey(q), entityId)) === 1) await redis.hincrby(init, 'total', 1);
+      await redis.eval(addAndCount, 2, pendingKey(q), init, entityId, 'total');
     },
     pending: (q) => redis.smembers(pendingKey(q)),
     async merged(q, entityId) {
-      if ((await redis.sadd(mergedKey(q), entityId)) === 1) await redis.hincrby(init, 'done', 1);
+      await redis.eval(addAndCount, 2, mergedKey(q), init, entityId, 'done');
     },
     async finishPartition(q, partitionCount) {
       await redis.hset(init, `p${q}`, '1');
