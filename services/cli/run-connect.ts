@@ -1,3 +1,4 @@
+import { redisTarget } from '../common/redis-client.ts';
 import { startConnect } from '../connect/connect.ts';
 import { roleStarted } from '../metrics/readiness.ts';
 import type { RoleContext } from './role.ts';
@@ -14,6 +15,9 @@ export function runConnect(ctx: RoleContext): Promise<number> {
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         logger,
       }).then(roleStarted),
-    (connect) => ({ connections: connect.connections.ids().length }),
+    (connect) => ({
+      connections: connect.connections.ids().length,
+      redis: ctx.config ? redisTarget(ctx.config.redisUrl) : undefined,
+    }),
   );
 }

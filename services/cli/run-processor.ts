@@ -1,3 +1,4 @@
+import { redisTarget } from '../common/redis-client.ts';
 import { startProcessor } from '../engine/processor.ts';
 import { roleStarted } from '../metrics/readiness.ts';
 import type { RoleContext } from './role.ts';
@@ -13,6 +14,9 @@ export function runProcessor(ctx: RoleContext): Promise<number> {
         clientId: instance.clientId('tandem-processor'),
         logger,
       }).then(roleStarted),
-    () => ({ topicPrefix: ctx.config?.topicPrefix }),
+    () => ({
+      topicPrefix: ctx.config?.topicPrefix,
+      redis: ctx.config ? redisTarget(ctx.config.redisUrl) : undefined,
+    }),
   );
 }
