@@ -54,6 +54,7 @@ rcl_pid_file() { echo "$rcl_state/run/redis-c$1.pid"; }
 rcl_require_redis() {
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
   rcl_log "installing Debian's redis-server"
+  apt-get update -qq >>"$rcl_state/log/apt.log" 2>&1 || rcl_die "apt-get update failed (see $rcl_state/log/apt.log)"
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends redis-server \
     >>"$rcl_state/log/apt.log" 2>&1 || rcl_die "apt-get install redis-server failed (see $rcl_state/log/apt.log)"
 }

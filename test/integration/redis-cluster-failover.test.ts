@@ -1,6 +1,7 @@
 import type { Cluster } from 'ioredis';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLease } from '../../services/connect/lease.ts';
 import { createChangelog, createIdentityMap } from '../../services/engine/identity/index.ts';
 import type { Changelog, Resolution, ResolveItem } from '../../services/engine/identity/index.ts';
 import { endpoints, uniqueName } from '../support/endpoints.ts';
@@ -90,7 +91,7 @@ async function waitForPromotion(
 }
 
 describe('a Redis Cluster master failover', () => {
-  it('loses no identity operation made while a replica takes over', async () => {
+  it('loses no identity operation made while a replica takes over, and keeps reader leases', async () => {
     const map = createIdentityMap({ redis: cluster, prefix, changelog });
     const nodes = await clusterNodes(cluster);
     const victim = victimOf(nodes);
@@ -117,6 +118,13 @@ describe('a Redis Cluster master failover', () => {
       }
     };
 
+    // Reader leases of several connections (their keys spread over the slots), held across it.
+    const leases = Array.from({ length: 12 }, (_, i) =>
+      createLease(cluster, prefix, `source:conn-${i}`, 30_000),
+    );
+    for (const lease of leases) expect(await lease.acquire()).toBe(true);
+    const fences = leases.map((l) => l.fence);
+
     const workers = Array.from({ length: 6 }, (_, w) => worker(w));
     try {
       await sleep(1_000);
@@ -137,6 +145,8 @@ describe('a Redis Cluster master failover', () => {
       );
       expect(errors).toEqual([]);
       expect(doneDuringFailover).toBeGreaterThan(0);
+      for (const lease of leases) expect(await lease.renew()).toBe(true);
+      expect(leases.map((l) => l.fence)).toEqual(fences);
 
       // Every answer given is what the map says now, and each pair is one entity.
       const keys = [...answers.keys()];
