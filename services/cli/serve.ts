@@ -16,6 +16,7 @@ export function roleOptions(config: TandemConfig) {
     schemaRegistryUrl: config.schemaRegistryUrl,
     topicPrefix: config.topicPrefix,
     redisPrefix: config.redisPrefix,
+    redisWaitReplicas: config.redisWaitReplicas,
     sizing: topicSizing(config),
   };
 }

@@ -311,3 +311,30 @@ export function redactRedisUrl(value: string): string {
     })
     .join('');
 }
+
+/**
+ * A check that the writes made so far on `client`'s connections have reached `replicas`
+ * replicas of each master (Redis WAIT, at most `timeoutMs` per master): with it, a master that
+ * dies and is replaced by its replica cannot take acknowledged identity-map or merge-state writes
+ * with it. Rejects when a master falls short (no replica connected, or too slow), so the stage
+ * fails the chunk and replays it instead of producing or committing past writes that may be lost.
+ */
+export function replicaWait(
+  client: RedisClient,
+  replicas: number,
+  timeoutMs = 1_000,
+): () => Promise<void> {
+  return async () => {
+    await Promise.all(
+      keyspaceNodes(client).map(async (node) => {
+        const acked = await node.wait(replicas, timeoutMs);
+        if (acked < replicas) {
+          const { host, port } = node.options;
+          throw new Error(
+            `Redis ${host ?? '?'}:${port ?? '?'}: ${acked} of ${replicas} replicas acknowledged the writes within ${timeoutMs} ms (TANDEM_REDIS_WAIT_REPLICAS); the chunk is retried`,
+          );
+        }
+      }),
+    );
+  };
+}

@@ -160,6 +160,13 @@ export const settings = {
     description: 'Prefix of every Redis key Tandem writes (no braces: they are hash tags)',
     parse: redisKeyPrefix,
   }),
+  redisWaitReplicas: setting({
+    env: 'TANDEM_REDIS_WAIT_REPLICAS',
+    default: '',
+    description:
+      "Redis replicas that must have each chunk's identity-map and merge-state writes (WAIT) before the processor and the sinks produce or commit; unset: none",
+    parse: optionalPositiveInt(16),
+  }),
   sourceRetentionWarning: setting({
     env: 'TANDEM_SOURCE_RETENTION_WARNING',
     default: '1GB',

@@ -4,7 +4,7 @@ import { connectorFor } from '../../connectors/index.ts';
 import { validateConfig } from '../../connectors/sdk/spec.ts';
 import { unknownConfigObjects } from '../../connectors/sdk/table-objects.ts';
 import type { Connector, ConnectorSession } from '../../connectors/sdk/types.ts';
-import { createRedisClient } from '../common/redis-client.ts';
+import { createRedisClient, replicaWait } from '../common/redis-client.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createEventCodec, type EventCodec } from '../engine/events/index.ts';
 import { createChangelog, createIdentityMap, type IdentityMap } from '../engine/identity/index.ts';
@@ -44,6 +44,8 @@ export interface ConnectOptions {
   readonly schemaRegistryUrl: string;
   readonly topicPrefix: string;
   readonly redisPrefix: string;
+  /** Redis replicas a chunk's writes must reach before it produces and commits (WAIT); unset: none. */
+  readonly redisWaitReplicas?: number | undefined;
   readonly sizing: TopicSizing;
   readonly logger: Logger;
   readonly clientId?: string;
@@ -120,6 +122,9 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     enableAutoPipelining: true,
     name: 'tandem-connect',
   });
+  const durable = options.redisWaitReplicas
+    ? { durable: replicaWait(redis, options.redisWaitReplicas) }
+    : {};
   const codec: EventCodec = createEventCodec({
     registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),
   });
@@ -301,6 +306,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
       topics,
       groupPrefix: options.topicPrefix,
       logger,
+      ...durable,
       ...(connection.limits?.rowsPerSecond
         ? { rowsPerSecond: connection.limits.rowsPerSecond }
         : {}),

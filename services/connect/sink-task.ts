@@ -53,6 +53,8 @@ export interface SinkTaskDeps {
   readonly rowsPerSecond?: number;
   /** Commands per write call. */
   readonly batchSize?: number;
+  /** Makes a chunk's identity-map links durable before its outcomes and commit (Redis WAIT). */
+  readonly durable?: () => Promise<void>;
 }
 
 /**
@@ -318,6 +320,7 @@ export function createSinkTask(d: SinkTaskDeps): Stage {
     groupId: `${d.groupPrefix}.sink.${d.connectionId}`,
     topics: [d.topics.writes(d.connectionId)],
     handle,
+    ...(d.durable ? { durable: d.durable } : {}),
     chunkSize: 2_000,
     // A chunk's links are written inside `handle`, so the next chunk sees them without waiting
     // for this one's outcomes to be produced.

@@ -1,6 +1,6 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createRedisClient, type RedisClient } from '../common/redis-client.ts';
+import { createRedisClient, replicaWait, type RedisClient } from '../common/redis-client.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
@@ -47,6 +47,8 @@ export interface ProcessorOptions {
   readonly schemaRegistryUrl: string;
   readonly topicPrefix: string;
   readonly redisPrefix: string;
+  /** Redis replicas a chunk's writes must reach before it produces and commits (WAIT); unset: none. */
+  readonly redisWaitReplicas?: number | undefined;
   readonly sizing: TopicSizing;
   readonly logger: Logger;
   readonly clientId?: string;
@@ -92,6 +94,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
     enableAutoPipelining: true,
     name: 'tandem-processor',
   });
+  const durable = options.redisWaitReplicas
+    ? { durable: replicaWait(redis, options.redisWaitReplicas) }
+    : {};
   const codec = createEventCodec({
     registry: new SchemaRegistry({ host: options.schemaRegistryUrl }),
   });
@@ -141,6 +146,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
         kafka,
         producer,
         logger,
+        ...durable,
         groupId: `${options.topicPrefix}.resolve`,
         topics: names.map((o) => topics.changes(o)),
         handle: createResolveStep({ codec, identity, topics, partitionsOf }),
@@ -226,6 +232,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
       kafka,
       producer,
       logger,
+      ...durable,
       groupId,
       topics: [entities],
       fromBeginning: false,

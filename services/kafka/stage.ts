@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { restartAfterCrash, withHeartbeats } from './consumer-life.ts';
+import { retryKafka } from './retry.ts';
 import { sendInBatches } from './send-batches.ts';
 import type { Logger } from '../log/logger.ts';
 import { observeKafkaRequests, stageMetrics } from '../metrics/stage-metrics.ts';
@@ -46,6 +47,12 @@ export interface StageOptions {
   readonly sessionTimeoutMs?: number;
   /** How long after a crash kafkajs does not recover from the stage starts its consumer again. */
   readonly restartDelayMs?: number;
+  /**
+   * Makes the chunk's writes to other stores durable (e.g. Redis replication) before the chunk's
+   * messages are produced, and again after its after-produce step, before its offsets commit.
+   * A rejection fails the chunk, which is replayed.
+   */
+  readonly durable?: () => Promise<void>;
 }
 
 export interface Stage {
@@ -101,10 +108,14 @@ export function createStage(options: StageOptions): Stage {
 
   async function run(): Promise<void> {
     await consumer.connect();
-    await consumer.subscribe({
-      topics: [...options.topics],
-      fromBeginning: options.fromBeginning ?? true,
-    });
+    // A topic another instance has just created may not be known to every broker yet
+    // (UNKNOWN_TOPIC_OR_PARTITION, retriable): subscribing again succeeds once it is.
+    await retryKafka(() =>
+      consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.fromBeginning ?? true,
+      }),
+    );
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -117,8 +128,12 @@ export function createStage(options: StageOptions): Stage {
         }
         /** Produces a handled chunk's messages, then commits its offsets. */
         const finish = async (chunk: readonly KafkaMessage[], result: ChunkResult) => {
+          if (options.durable) await options.durable();
           await produce(result.out);
-          if (result.afterProduce) await result.afterProduce();
+          if (result.afterProduce) {
+            await result.afterProduce();
+            if (options.durable) await options.durable();
+          }
           const last = chunk[chunk.length - 1];
           if (!last) return;
           const next = Number(last.offset) + 1;
