@@ -2,25 +2,74 @@
  * `npm run bench:processor`: changes/s through both processor stages (resolve + merge) for a
  * two-way contacts sync on the local stack, per-change latency, and — in the same run, on the
  * same machine — a bare kafkajs consume→produce passthrough over the same input, with the ratio.
- * Its last line is one JSON object with every figure.
+ *
+ * `-- --instances 1,2,3`: instead of the single-processor figures, the passthrough and then, for
+ * each count N, N processor instances as separate processes sharing the consumer groups, timed
+ * end to end, with the ratio to the first count and where the machine's CPU went.
+ * `-- --profile cluster`: against the stack's cluster profile (`.tandem/cluster.env`: three Kafka
+ * brokers, replication factor 3, the Redis Cluster). Its last line is one JSON object with every
+ * figure.
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Redis } from 'ioredis';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import { createRedisClient, redisTarget } from '../services/common/redis-client.ts';
 import { createEventCodec } from '../services/engine/events/index.ts';
 import { startProcessor } from '../services/engine/processor.ts';
-import { topicNames } from '../services/engine/topics.ts';
+import { topicNames, type TopicSizing } from '../services/engine/topics.ts';
 import { createLogger } from '../services/log/logger.ts';
 import { contactsSync } from '../test/support/engine-fixture.ts';
 import { endpoints, uniqueName } from '../test/support/endpoints.ts';
 import { deletePrefixKeys } from '../test/support/redis-keys.ts';
+import {
+  BenchUsageError,
+  parseBenchArgs,
+  profileEnv,
+  type ProcessorBenchOptions,
+} from './support/bench-options.ts';
 import { cpuJson, formatCpu, profileCpu } from './support/cpu-profile.ts';
+import {
+  cpuBetween,
+  formatCpuUse,
+  machineLoad,
+  readStackPids,
+  snapshotMachine,
+  type CpuUse,
+} from './support/machine-cpu.ts';
+import { startInstances, waitForMembers } from './support/processor-instances.ts';
 
 const N = Number(process.env.BENCH_CHANGES ?? 50_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
-const ep = endpoints();
+const stateDir =
+  process.env.TANDEM_STATE_DIR ?? fileURLToPath(new URL('../.tandem', import.meta.url));
+
+/** The command line and the profile's environment; a wrong one ends the run with its usage. */
+function readOptions(): { options: ProcessorBenchOptions; env: NodeJS.ProcessEnv } {
+  try {
+    const options = parseBenchArgs(process.argv.slice(2));
+    return { options, env: { ...process.env, ...profileEnv(options.profile, stateDir) } };
+  } catch (err) {
+    if (!(err instanceof BenchUsageError)) throw err;
+    process.stderr.write(`bench:processor: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** Topic sizing as the profile sets it (the cluster's: replication factor 3, min ISR 2). */
+function sizingOf(env: NodeJS.ProcessEnv): TopicSizing {
+  const minIsr = env.TANDEM_TOPIC_MIN_INSYNC_REPLICAS;
+  return {
+    partitions: PARTITIONS,
+    replicationFactor: Number(env.TANDEM_TOPIC_REPLICATION_FACTOR ?? 1),
+    minInsyncReplicas: minIsr === undefined || minIsr === '' ? undefined : Number(minIsr),
+  };
+}
+
+const { options, env: runEnv } = readOptions();
+const ep = endpoints(runEnv);
+const sizing = sizingOf(runEnv);
 const prefix = uniqueName('bench');
 const topics = topicNames(prefix);
 const kafka = new Kafka({
@@ -51,21 +100,32 @@ function contactChange(i: number, sourceTs: number, edit = 0, topic = changes) {
   });
 }
 
-async function produceChanges(
+/** Change events of contacts `start` to `start + count - 1`, keyed as the connectors key them. */
+async function encodeChanges(
   count: number,
   start: number,
-  edit = 0,
-  producer = kafka.producer(),
-  topic = changes,
-): Promise<void> {
-  await producer.connect();
-  for (let n = start; n < start + count; n += 2000) {
-    const messages: Message[] = [];
-    for (let i = n; i < Math.min(n + 2000, start + count); i++) {
-      messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now(), edit, topic) });
-    }
-    await producer.send({ topic, acks: -1, messages });
+  edit: number,
+  topic: string,
+): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (let i = start; i < start + count; i++) {
+    messages.push({ key: `crm/c${i}`, value: await contactChange(i, Date.now(), edit, topic) });
   }
+  return messages;
+}
+
+/** Sends `messages` to `topic` in batches of 2,000, each acknowledged by all in-sync replicas. */
+async function sendChanges(producer: Producer, topic: string, messages: readonly Message[]) {
+  for (let n = 0; n < messages.length; n += 2000) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(n, n + 2000) });
+  }
+}
+
+async function produceChanges(count: number, start: number, edit = 0, topic = changes) {
+  const messages = await encodeChanges(count, start, edit, topic);
+  const producer = kafka.producer();
+  await producer.connect();
+  await sendChanges(producer, topic, messages);
   await producer.disconnect();
 }
 
@@ -143,7 +203,19 @@ async function passthrough(count: number): Promise<number> {
   const out = `${prefix}.passthrough`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: out, numPartitions: PARTITIONS }] });
+  await admin.createTopics({
+    topics: [
+      {
+        topic: out,
+        numPartitions: PARTITIONS,
+        replicationFactor: sizing.replicationFactor,
+        configEntries:
+          sizing.minInsyncReplicas === undefined
+            ? []
+            : [{ name: 'min.insync.replicas', value: String(sizing.minInsyncReplicas) }],
+      },
+    ],
+  });
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -194,9 +266,56 @@ function startIn(topicPrefix: string) {
     schemaRegistryUrl: ep.schemaRegistryUrl,
     topicPrefix,
     redisPrefix: topicPrefix,
-    sizing: { partitions: PARTITIONS, replicationFactor: 1 },
+    sizing,
     logger: benchLogger,
   });
+}
+
+/**
+ * The environment of a `tandem processor` the benchmark starts: the profile's endpoints and
+ * sizing, its own prefix, no metrics port (instances would share it) and no TANDEM_WORKERS.
+ */
+function roleEnv(own: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...runEnv,
+    TANDEM_KAFKA_BROKERS: ep.kafkaBrokers.join(','),
+    TANDEM_REDIS_URL: ep.redisUrl,
+    TANDEM_SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl,
+    TANDEM_TOPIC_PREFIX: own,
+    TANDEM_REDIS_PREFIX: own,
+    TANDEM_TOPIC_PARTITIONS: String(PARTITIONS),
+    TANDEM_TOPIC_REPLICATION_FACTOR: String(sizing.replicationFactor),
+    TANDEM_LOG_LEVEL: 'warn',
+  };
+  delete env.TANDEM_METRICS_PORT;
+  delete env.TANDEM_WORKERS;
+  return env;
+}
+
+/** Deletes what a run under `own` left: its Redis keys and its topics (the stack is shared). */
+async function cleanUp(own: string): Promise<void> {
+  const redis = createRedisClient(ep.redisUrl);
+  try {
+    await deletePrefixKeys(redis, own);
+  } finally {
+    redis.disconnect();
+  }
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${own}.`));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A sync of contacts under `own` whose merge group is positioned, and nothing running. */
+async function prepareSync(own: string): Promise<void> {
+  const setup = await startIn(own);
+  await setup.registry.put(contactsSync('bench', 'crm', 'billing', { state: 'running' }));
+  await setup.mergeReady('bench', 1);
+  await setup.close();
 }
 
 /**
@@ -207,23 +326,11 @@ function startIn(topicPrefix: string) {
 async function workersRun(workers: number, count: number): Promise<number> {
   const own = uniqueName(`benchw${workers}`);
   const ownTopics = topicNames(own);
-  const setup = await startIn(own);
-  await setup.registry.put(contactsSync('bench', 'crm', 'billing', { state: 'running' }));
-  await setup.mergeReady('bench', 1);
-  await setup.close();
-  await produceChanges(count, 0, 0, kafka.producer(), ownTopics.changes('contacts'));
+  await prepareSync(own);
+  await produceChanges(count, 0, 0, ownTopics.changes('contacts'));
   const tandem = fileURLToPath(new URL('../bin/tandem', import.meta.url));
   const child = spawn(tandem, ['processor', '--workers', String(workers)], {
-    env: {
-      ...process.env,
-      TANDEM_KAFKA_BROKERS: ep.kafkaBrokers.join(','),
-      TANDEM_REDIS_URL: ep.redisUrl,
-      TANDEM_SCHEMA_REGISTRY_URL: ep.schemaRegistryUrl,
-      TANDEM_TOPIC_PREFIX: own,
-      TANDEM_REDIS_PREFIX: own,
-      TANDEM_TOPIC_PARTITIONS: String(PARTITIONS),
-      TANDEM_LOG_LEVEL: 'warn',
-    },
+    env: roleEnv(own),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -232,28 +339,100 @@ async function workersRun(workers: number, count: number): Promise<number> {
   } finally {
     child.kill('SIGTERM');
     await exited;
-    const redis = new Redis(ep.redisUrl);
-    await deletePrefixKeys(redis, own);
-    redis.disconnect();
+    await cleanUp(own);
   }
 }
 
-async function main() {
+interface InstancesRun {
+  readonly instances: number;
+  readonly changesPerSec: number;
+  /** From the first change sent to the last write command out. */
+  readonly seconds: number;
+  /** Of which sending the input took this long. */
+  readonly sendSeconds: number;
+  readonly cpu: CpuUse;
+}
+
+/**
+ * `instances` processor processes on a sync of their own, settled in their consumer groups
+ * before any input exists; then `count` new-record changes, timed end to end from the first
+ * change sent to the last write command out (start-up and rebalances excluded), with where the
+ * machine's CPU went meanwhile.
+ */
+async function instancesRun(instances: number, count: number): Promise<InstancesRun> {
+  const own = uniqueName(`benchi${instances}`);
+  const ownTopics = topicNames(own);
+  await prepareSync(own);
+  const input = ownTopics.changes('contacts');
+  const messages = await encodeChanges(count, 0, 0, input);
+  const running = startInstances(instances, roleEnv(own));
+  const admin = kafka.admin();
+  const producer = kafka.producer();
+  try {
+    await Promise.all([admin.connect(), producer.connect()]);
+    const groups = [`${own}.resolve`, `${own}.merge.bench`];
+    await waitForMembers(admin, groups, instances, running.failed);
+    const known = {
+      processorPids: new Set(running.pids),
+      benchPid: process.pid,
+      stackPids: readStackPids(join(stateDir, 'run')),
+    };
+    const before = snapshotMachine();
+    const first = performance.now();
+    await Promise.race([sendChanges(producer, input, messages), running.failed]);
+    const sendSeconds = (performance.now() - first) / 1000;
+    await Promise.race([waitForOffsets(ownTopics.writes('billing'), count), running.failed]);
+    const seconds = (performance.now() - first) / 1000;
+    const cpu = cpuBetween(before, snapshotMachine(), known);
+    return { instances, changesPerSec: count / seconds, seconds, sendSeconds, cpu };
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+    await running.stop();
+    await cleanUp(own);
+  }
+}
+
+/** Scaling: a line per instance count, with its ratio to the first count and to `bare`. */
+async function instancesBench(counts: readonly number[], bare: number) {
+  log(
+    `instances ${counts.join(', ')}: separate 'tandem processor' processes sharing the consumer groups, ${N} new records each, from the first change sent to the last write command out`,
+  );
+  const runs: InstancesRun[] = [];
+  for (const count of counts) {
+    if (count > PARTITIONS) {
+      log(
+        `  ${count} instances on ${PARTITIONS} partitions: ${count - PARTITIONS} get no partition`,
+      );
+    }
+    const run = await instancesRun(count, N);
+    runs.push(run);
+    const base = runs[0]!;
+    log(
+      `${count} instance${count === 1 ? '' : 's'}: ${N} changes in ${run.seconds.toFixed(1)} s: ${run.changesPerSec.toFixed(0)} changes/s (×${(run.changesPerSec / base.changesPerSec).toFixed(2)} of ${base.instances}, ratio to passthrough ${(run.changesPerSec / bare).toFixed(3)}); input sent in ${run.sendSeconds.toFixed(1)} s`,
+    );
+    log(`  CPU: ${formatCpuUse(run.cpu)}`);
+  }
+  const base = runs[0]!;
+  return {
+    instances: runs.map((r) => ({
+      instances: r.instances,
+      changesPerSec: Math.round(r.changesPerSec),
+      scaling: Number((r.changesPerSec / base.changesPerSec).toFixed(3)),
+      ratio: Number((r.changesPerSec / bare).toFixed(3)),
+      seconds: Number(r.seconds.toFixed(2)),
+      sendSeconds: Number(r.sendSeconds.toFixed(2)),
+      cpu: r.cpu,
+    })),
+  };
+}
+
+/**
+ * One processor in this process: new records, updates of linked records, latency of a steady
+ * stream, then `tandem processor --workers N` processes (BENCH_WORKERS), against `bare`.
+ */
+async function singleBench(bare: number) {
   const start = () => startIn(prefix);
-  // Topics first (the processor creates them), then the backlog, then the clock starts.
-  const processor = await start();
-  // The sync exists before the backlog: its merge group is positioned at the (empty) end of the
-  // entities topic and its write topics exist. The resolve group has committed nothing yet.
-  await processor.registry.put(contactsSync('bench', 'crm', 'billing', { state: 'running' }));
-  await processor.mergeReady('bench', 1);
-  await processor.close();
-  log(`producing ${N} change events (new contacts on one side of a two-way sync)…`);
-  await produceChanges(N, 0);
-
-  const { result: bare, cpu: bareCpu } = await profileCpu(N, () => passthrough(N), 'passthrough');
-  log(`passthrough (bare kafkajs consume→produce, same input): ${bare.toFixed(0)} msg/s`);
-  log(`  ${formatCpu(bareCpu, 'message')}`);
-
   const { result: newRun, cpu: newCpu } = await profileCpu(
     N,
     async () => {
@@ -341,29 +520,68 @@ async function main() {
     );
   }
 
-  const redis = new Redis(ep.redisUrl);
-  await deletePrefixKeys(redis, prefix);
-  redis.disconnect();
-
   const ratio = changesPerSec / bare;
   const updatesRatio = updatesPerSec / bare;
   log(`ratio to passthrough: new records ${ratio.toFixed(3)}, updates ${updatesRatio.toFixed(3)}`);
+  return {
+    changesPerSec: Math.round(changesPerSec),
+    updatesPerSec: Math.round(updatesPerSec),
+    p50Ms: p50,
+    p99Ms: p99,
+    ratio: Number(ratio.toFixed(3)),
+    updatesRatio: Number(updatesRatio.toFixed(3)),
+    workersPerSec: byWorkers,
+    cpuNew: cpuJson(newCpu),
+    cpuUpdates: cpuJson(updCpu),
+  };
+}
+
+function formatLoad(load: ReturnType<typeof machineLoad>): string {
+  return `${load.cores} cores, load average ${load.loadAverage.join(' / ')} (1 / 5 / 15 min)`;
+}
+
+async function main() {
+  const loadStart = machineLoad();
+  log(`machine at start: ${formatLoad(loadStart)}`);
+  const minIsr =
+    sizing.minInsyncReplicas === undefined ? '' : `, min.insync ${sizing.minInsyncReplicas}`;
+  log(
+    `profile ${options.profile}: Kafka ${ep.kafkaBrokers.join(',')}, Redis ${redisTarget(ep.redisUrl)}, registry ${ep.schemaRegistryUrl}, replication factor ${sizing.replicationFactor}${minIsr}`,
+  );
+  log(
+    `${PARTITIONS} partitions per topic (BENCH_PARTITIONS): at most ${PARTITIONS} instances share a stage's work`,
+  );
+  // Topics first (the processor creates them), then the backlog, then the clock starts. The sync
+  // exists before the backlog: its merge group is positioned at the (empty) end of the entities
+  // topic and its write topics exist. The resolve group has committed nothing yet.
+  await prepareSync(prefix);
+  log(`producing ${N} change events (new contacts on one side of a two-way sync)…`);
+  await produceChanges(N, 0);
+
+  const { result: bare, cpu: bareCpu } = await profileCpu(N, () => passthrough(N), 'passthrough');
+  log(`passthrough (bare kafkajs consume→produce, same input): ${bare.toFixed(0)} msg/s`);
+  log(`  ${formatCpu(bareCpu, 'message')}`);
+
+  const figures = options.instances
+    ? await instancesBench(options.instances, bare)
+    : await singleBench(bare);
+  await cleanUp(prefix);
+
+  const loadEnd = machineLoad();
+  log(`machine at end: ${formatLoad(loadEnd)}`);
   log(
     JSON.stringify({
       bench: 'processor',
+      profile: options.profile,
       changes: N,
       partitions: PARTITIONS,
-      changesPerSec: Math.round(changesPerSec),
-      updatesPerSec: Math.round(updatesPerSec),
-      p50Ms: p50,
-      p99Ms: p99,
+      replicationFactor: sizing.replicationFactor,
+      cores: loadStart.cores,
+      loadAverageStart: loadStart.loadAverage,
+      loadAverageEnd: loadEnd.loadAverage,
       passthroughPerSec: Math.round(bare),
-      ratio: Number(ratio.toFixed(3)),
-      updatesRatio: Number(updatesRatio.toFixed(3)),
-      workersPerSec: byWorkers,
-      cpuNew: cpuJson(newCpu),
-      cpuUpdates: cpuJson(updCpu),
       cpuPassthrough: cpuJson(bareCpu),
+      ...figures,
     }),
   );
   process.exit(0);
