@@ -1,6 +1,5 @@
 import { redisTarget } from '../common/redis-client.ts';
 import { startConnect } from '../connect/connect.ts';
-import { roleStarted } from '../metrics/readiness.ts';
 import type { RoleContext } from './role.ts';
 import { roleOptions, serve } from './serve.ts';
 
@@ -14,7 +13,7 @@ export function runConnect(ctx: RoleContext): Promise<number> {
         clientId: instance.clientId('tandem-connect'),
         ...(config.secretKey === undefined ? {} : { secretKey: config.secretKey }),
         logger,
-      }).then(roleStarted),
+      }),
     (connect) => ({
       connections: connect.connections.ids().length,
       redis: ctx.config ? redisTarget(ctx.config.redisUrl) : undefined,

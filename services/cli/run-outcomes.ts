@@ -1,7 +1,6 @@
 import type { TandemConfig } from '../config/index.ts';
 import { createKafka } from '../kafka/client.ts';
 import type { Logger } from '../log/logger.ts';
-import { roleStarted } from '../metrics/readiness.ts';
 import { createObjectStore } from '../objects/index.ts';
 import { startOutcomes, type OutcomesSink } from '../outcomes/index.ts';
 import type { RoleContext } from './role.ts';
@@ -54,9 +53,7 @@ async function startOutcomesRole(config: TandemConfig, logger: Logger): Promise<
 }
 
 export function runOutcomes(ctx: RoleContext): Promise<number> {
-  const start = (config: TandemConfig, logger: Logger) =>
-    startOutcomesRole(config, logger).then(roleStarted);
-  return serve(ctx, 'outcomes', start, (sink) => ({
+  return serve(ctx, 'outcomes', startOutcomesRole, (sink) => ({
     topic: sink.topic,
     groupId: sink.groupId,
   }));

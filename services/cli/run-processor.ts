@@ -1,6 +1,5 @@
 import { redisTarget } from '../common/redis-client.ts';
 import { startProcessor } from '../engine/processor.ts';
-import { roleStarted } from '../metrics/readiness.ts';
 import type { RoleContext } from './role.ts';
 import { roleOptions, serve } from './serve.ts';
 
@@ -13,7 +12,7 @@ export function runProcessor(ctx: RoleContext): Promise<number> {
         ...roleOptions(config),
         clientId: instance.clientId('tandem-processor'),
         logger,
-      }).then(roleStarted),
+      }),
     () => ({
       topicPrefix: ctx.config?.topicPrefix,
       redis: ctx.config ? redisTarget(ctx.config.redisUrl) : undefined,

@@ -1,4 +1,3 @@
-import { roleStarted } from '../metrics/readiness.ts';
 import { startRegistry } from '../schema-registry/index.ts';
 import type { RoleContext } from './role.ts';
 import { serve } from './serve.ts';
@@ -16,7 +15,7 @@ export function runRegistry(ctx: RoleContext): Promise<number> {
         replicationFactor: config.replicationFactor,
         minInsyncReplicas: config.topicMinInsyncReplicas,
         logger,
-      }).then(roleStarted),
+      }),
     (registry) => ({ address: registry.address, topic: ctx.config?.registryTopic }),
   );
 }

@@ -2,7 +2,7 @@
  * Whether this process's role has started, for `GET /readyz` on the metrics server: a role
  * without the API (processor, connect, outcomes, registry) is ready once its start function has
  * returned — Kafka clients connected, consumer groups joined, for connect every connection's
- * reader loop running. Until then, and after `markNotReady`, it says why not.
+ * reader loop running (`serve` marks it). Until then, and once it is stopping, it says why not.
  */
 export interface Readiness {
   readonly ready: boolean;
