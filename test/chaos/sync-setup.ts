@@ -25,7 +25,13 @@ async function ok<T>(call: ApiCall, method: string, path: string, body?: unknown
  */
 export async function setUpSync(
   call: ApiCall,
-  db: { postgresPort: number; mysqlPort: number },
+  db: {
+    postgresPort: number;
+    mysqlPort: number;
+    /** The databases' names when not the harness's own (`crm`, `billing`). */
+    postgresDatabase?: string;
+    mysqlDatabase?: string;
+  },
   log: (line: string) => void,
   timeoutMs: number,
 ): Promise<SyncView> {
@@ -36,7 +42,7 @@ export async function setUpSync(
     config: {
       host: '127.0.0.1',
       port: db.postgresPort,
-      database: pg.database,
+      database: db.postgresDatabase ?? pg.database,
       user: 'postgres',
       objects: {
         contacts: {
@@ -56,7 +62,7 @@ export async function setUpSync(
     config: {
       host: '127.0.0.1',
       port: db.mysqlPort,
-      database: tables.my.database,
+      database: db.mysqlDatabase ?? tables.my.database,
       user: 'root',
       objects: { contacts: { table: tables.my.table } },
     },

@@ -4,14 +4,14 @@ import { CommitUnknown, fields, tables, type Field, type Row, type SideDb } from
 const t = tables.my;
 const col = (f: Field) => t.columns[f];
 
-/** Side `my`: the run's MariaDB database `billing`, table `customers`. */
-export function openMySide(url: string): SideDb {
+/** Side `my`: the run's MariaDB database (`billing` unless named), table `customers`. */
+export function openMySide(url: string, database: string = t.database): SideDb {
   const parsed = new URL(url);
   const pool = mysql.createPool({
     host: parsed.hostname,
     port: Number(parsed.port),
     user: decodeURIComponent(parsed.username) || 'root',
-    database: t.database,
+    database,
     connectionLimit: 12,
     connectTimeout: 5_000,
     supportBigNumbers: true,

@@ -12,10 +12,10 @@ import {
 const t = tables.pg;
 const col = (f: Field) => t.columns[f];
 
-/** Side `pg`: the run's PostgreSQL database `crm`, table `contacts`. */
-export function openPgSide(url: string): SideDb {
+/** Side `pg`: the run's PostgreSQL database (`crm` unless named), table `contacts`. */
+export function openPgSide(url: string, database: string = t.database): SideDb {
   const target = new URL(url);
-  target.pathname = `/${t.database}`;
+  target.pathname = `/${database}`;
   const pool = new pg.Pool({
     connectionString: target.toString(),
     max: 12,

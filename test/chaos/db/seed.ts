@@ -56,14 +56,19 @@ export function seedKeys(n: number): { all: string[]; shared: string[] } {
   return { all, shared: all.slice(half, n) };
 }
 
-export async function seedPostgres(url: string, n: number): Promise<void> {
+/** Creates database `database` (the harness's own name by default), its table and the people. */
+export async function seedPostgres(
+  url: string,
+  n: number,
+  database: string = tables.pg.database,
+): Promise<void> {
   const t = tables.pg;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${t.database}`);
+  await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
   const target = new URL(url);
-  target.pathname = `/${t.database}`;
+  target.pathname = `/${database}`;
   const db = new pg.Client({ connectionString: target.toString() });
   await db.connect();
   try {
@@ -83,7 +88,12 @@ export async function seedPostgres(url: string, n: number): Promise<void> {
   }
 }
 
-export async function seedMariaDb(url: string, n: number): Promise<void> {
+/** Creates database `database` (the harness's own name by default), its table and the people. */
+export async function seedMariaDb(
+  url: string,
+  n: number,
+  database: string = tables.my.database,
+): Promise<void> {
   const t = tables.my;
   const parsed = new URL(url);
   const conn = await mysql.createConnection({
@@ -92,8 +102,8 @@ export async function seedMariaDb(url: string, n: number): Promise<void> {
     user: decodeURIComponent(parsed.username) || 'root',
   });
   try {
-    await conn.query(`CREATE DATABASE ${t.database}`);
-    await conn.query(`USE ${t.database}`);
+    await conn.query(`CREATE DATABASE ${database}`);
+    await conn.query(`USE ${database}`);
     const cols = fields.map((f) => t.columns[f]);
     await conn.query(
       `CREATE TABLE ${t.table} (id bigint AUTO_INCREMENT PRIMARY KEY,
