@@ -42,6 +42,8 @@ import { startInstances, waitForMembers } from './support/processor-instances.ts
 
 const N = Number(process.env.BENCH_CHANGES ?? 50_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
+/** Changes each instance run sends before its clock starts (`--instances`). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 400);
 const stateDir =
   process.env.TANDEM_STATE_DIR ?? fileURLToPath(new URL('../.tandem', import.meta.url));
 
@@ -351,13 +353,15 @@ interface InstancesRun {
   /** Of which sending the input took this long. */
   readonly sendSeconds: number;
   readonly cpu: CpuUse;
+  /** CPU of all instances together per change, µs: flat as N grows when only cores are short. */
+  readonly processorMicrosPerChange: number;
 }
 
 /**
  * `instances` processor processes on a sync of their own, settled in their consumer groups
- * before any input exists; then `count` new-record changes, timed end to end from the first
- * change sent to the last write command out (start-up and rebalances excluded), with where the
- * machine's CPU went meanwhile.
+ * before any input exists, warmed up by BENCH_WARMUP changes; then `count` new-record changes,
+ * timed end to end from the first change sent to the last write command out (start-up,
+ * rebalances and warm-up excluded), with where the machine's CPU went meanwhile.
  */
 async function instancesRun(instances: number, count: number): Promise<InstancesRun> {
   const own = uniqueName(`benchi${instances}`);
@@ -365,6 +369,8 @@ async function instancesRun(instances: number, count: number): Promise<Instances
   await prepareSync(own);
   const input = ownTopics.changes('contacts');
   const messages = await encodeChanges(count, 0, 0, input);
+  const warmup = await encodeChanges(WARMUP, count, 0, input);
+  const out = ownTopics.writes('billing');
   const running = startInstances(instances, roleEnv(own));
   const admin = kafka.admin();
   const producer = kafka.producer();
@@ -372,6 +378,10 @@ async function instancesRun(instances: number, count: number): Promise<Instances
     await Promise.all([admin.connect(), producer.connect()]);
     const groups = [`${own}.resolve`, `${own}.merge.bench`];
     await waitForMembers(admin, groups, instances, running.failed);
+    // Not timed: a few changes on every partition first, so that each instance has fetched its
+    // schemas, loaded its Redis scripts and compiled its hot paths before the clock starts.
+    await Promise.race([sendChanges(producer, input, warmup), running.failed]);
+    await Promise.race([waitForOffsets(out, WARMUP), running.failed]);
     const known = {
       processorPids: new Set(running.pids),
       benchPid: process.pid,
@@ -381,10 +391,18 @@ async function instancesRun(instances: number, count: number): Promise<Instances
     const first = performance.now();
     await Promise.race([sendChanges(producer, input, messages), running.failed]);
     const sendSeconds = (performance.now() - first) / 1000;
-    await Promise.race([waitForOffsets(ownTopics.writes('billing'), count), running.failed]);
+    await Promise.race([waitForOffsets(out, WARMUP + count), running.failed]);
     const seconds = (performance.now() - first) / 1000;
     const cpu = cpuBetween(before, snapshotMachine(), known);
-    return { instances, changesPerSec: count / seconds, seconds, sendSeconds, cpu };
+    const processorMicrosPerChange = Math.round((cpu.parts.processors * seconds * 1e6) / count);
+    return {
+      instances,
+      changesPerSec: count / seconds,
+      seconds,
+      sendSeconds,
+      cpu,
+      processorMicrosPerChange,
+    };
   } finally {
     await producer.disconnect();
     await admin.disconnect();
@@ -411,7 +429,7 @@ async function instancesBench(counts: readonly number[], bare: number) {
     log(
       `${count} instance${count === 1 ? '' : 's'}: ${N} changes in ${run.seconds.toFixed(1)} s: ${run.changesPerSec.toFixed(0)} changes/s (×${(run.changesPerSec / base.changesPerSec).toFixed(2)} of ${base.instances}, ratio to passthrough ${(run.changesPerSec / bare).toFixed(3)}); input sent in ${run.sendSeconds.toFixed(1)} s`,
     );
-    log(`  CPU: ${formatCpuUse(run.cpu)}`);
+    log(`  CPU: ${formatCpuUse(run.cpu)}; processors ${run.processorMicrosPerChange} µs/change`);
   }
   const base = runs[0]!;
   return {
@@ -422,6 +440,7 @@ async function instancesBench(counts: readonly number[], bare: number) {
       ratio: Number((r.changesPerSec / bare).toFixed(3)),
       seconds: Number(r.seconds.toFixed(2)),
       sendSeconds: Number(r.sendSeconds.toFixed(2)),
+      processorMicrosPerChange: r.processorMicrosPerChange,
       cpu: r.cpu,
     })),
   };
