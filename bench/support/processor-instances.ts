@@ -8,12 +8,13 @@ import type { Admin } from 'kafkajs';
  */
 
 const tandem = fileURLToPath(new URL('../../bin/tandem', import.meta.url));
+const stopGraceMs = 30_000;
 
 export interface Instances {
   readonly pids: readonly number[];
   /** Rejects as soon as an instance exits while the run still needs it. */
   readonly failed: Promise<never>;
-  /** SIGTERM to every instance; resolves once all have exited. */
+  /** SIGTERM to every instance (SIGKILL after 30 s); resolves once all have exited. */
   stop(): Promise<void>;
 }
 
@@ -31,9 +32,14 @@ export function startInstances(count: number, env: NodeJS.ProcessEnv): Instances
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
+    child.once('error', (err) =>
+      reportFailure(
+        new Error(`processor instance ${i} of ${count} could not start: ${err.message}`),
+      ),
+    );
     exits.push(
       new Promise<void>((resolve) =>
-        child.once('exit', (code, signal) => {
+        child.once('close', (code, signal) => {
           if (!stopping) {
             reportFailure(
               new Error(
@@ -52,7 +58,12 @@ export function startInstances(count: number, env: NodeJS.ProcessEnv): Instances
     async stop() {
       stopping = true;
       for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.all(exits);
+      const all = Promise.all(exits);
+      const timer = new Promise<'late'>((r) => setTimeout(() => r('late'), stopGraceMs).unref());
+      if ((await Promise.race([all, timer])) === 'late') {
+        for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+        await all;
+      }
     },
   };
 }
