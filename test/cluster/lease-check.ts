@@ -165,17 +165,3 @@ export function checkLeaseSamples(
   }
   return { samples: samples.length, overlaps, moves, gaps, failures };
 }
-
-const gaugeLine = /^tandem_reader_lease_held\{([^}]*)\}\s+(\S+)/;
-
-/** The connections a `/metrics` exposition says this instance holds the reader lease of. */
-export function leasesInExposition(text: string): string[] {
-  const held: string[] = [];
-  for (const line of text.split('\n')) {
-    const m = gaugeLine.exec(line);
-    if (!m || Number(m[2]) !== 1) continue;
-    const connection = /(?:^|,)connection="((?:[^"\\]|\\.)*)"/.exec(m[1] as string)?.[1];
-    if (connection !== undefined) held.push(connection.replace(/\\(.)/g, '$1'));
-  }
-  return held.sort();
-}

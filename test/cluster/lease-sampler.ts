@@ -1,5 +1,6 @@
 import { sleep } from '../chaos/net.ts';
-import { leasesInExposition, type LeaseSample } from './lease-check.ts';
+import { leasesInExposition } from './exposition.ts';
+import type { LeaseSample } from './lease-check.ts';
 import { connectInstances, metricsUrl, type ClusterRoles } from './roles.ts';
 
 export interface LeaseSampler {

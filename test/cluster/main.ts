@@ -38,6 +38,7 @@ function takeLock(): void {
 /** Stops what the run started and restores the stack; on a pass, removes the run's data. */
 async function cleanup(started: Started, facts: ClusterFacts, log: (l: string) => void) {
   log('cleaning up: stopping the roles');
+  clearInterval(started.progress);
   started.faults?.halt();
   await started.leases?.stop().catch(() => undefined);
   await started.load?.stop().catch(() => undefined);

@@ -28,6 +28,8 @@ export interface ClusterFacts {
   lease?: LeaseVerdict;
   /** Reader lease grants per connection (the fencing counter in Redis). */
   grants?: Record<string, number>;
+  /** Messages each processor running at the end handled (its stages' total). */
+  processed?: Record<string, number>;
   /** Connection ids by the name the test gave them. */
   connections?: Record<string, string>;
   quiet?: { quiet: boolean; last: string };
@@ -47,9 +49,13 @@ export function passed(f: ClusterFacts): boolean {
     c.missing + c.duplicates + c.mismatches + c.lostWrites === 0 &&
     f.health.length === 0 &&
     f.lease !== undefined &&
-    f.lease.failures.length === 0
+    f.lease.failures.length === 0 &&
+    addedProcessorWorked(f)
   );
 }
+
+/** The processor added during the load took part: its stages handled messages. */
+const addedProcessorWorked = (f: ClusterFacts) => (f.processed?.['processor-4'] ?? 0) > 0;
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -110,6 +116,12 @@ export function summary(f: ClusterFacts): string[] {
   }
   const figures = Object.entries(f.figures).map(([k, v]) => `${k} ${round(v)}`);
   if (figures.length > 0) lines.push(`figures (s): ${figures.join(', ')}`);
+  if (f.processed) {
+    const work = Object.entries(f.processed).map(([n, v]) => `${n} ${v}`);
+    lines.push(`messages handled by the processors running at the end: ${work.join(', ')}`);
+    if (!addedProcessorWorked(f))
+      lines.push('FAILURE: processor-4, added during the load, handled nothing');
+  }
   lines.push(`role exits on their own, each restarted: ${f.crashes.length}`);
   for (const c of f.crashes) lines.push(`  ${c.instance}: ${c.how}`);
   for (const e of f.faultErrors) lines.push(`fault error: ${e}`);

@@ -16,6 +16,7 @@ import { setUpSync } from '../chaos/sync-setup.ts';
 import { createRedisClient } from '../../services/common/redis-client.ts';
 import { databases, seedDatabases, type DatabaseUrls } from './databases.ts';
 import { startFaults, type Faults } from './faults.ts';
+import { metricTotal } from './exposition.ts';
 import { checkLeaseSamples } from './lease-check.ts';
 import { startLeaseSampler, type LeaseSampler } from './lease-sampler.ts';
 import type { ClusterOptions } from './options.ts';
@@ -25,6 +26,7 @@ import {
   createClusterRoles,
   firstInstances,
   instanceNames,
+  metricsUrl,
   roleOf,
   type ClusterRoles,
   type InstanceName,
@@ -43,6 +45,8 @@ export interface Started {
   stackLog?: string;
   cluster?: { brokers: string[]; redisPorts: number[]; redisUrl: string };
   urls?: DatabaseUrls;
+  /** The load's progress lines. */
+  progress?: NodeJS.Timeout;
 }
 
 export interface RunContext {
@@ -111,6 +115,16 @@ async function connectionIds(call: ApiCall): Promise<Record<string, string>> {
   const res = await call<{ connections: { id: string; name: string }[] }>('GET', '/v1/connections');
   if (res.status !== 200) throw new Error(`GET /v1/connections answered ${res.status}`);
   return Object.fromEntries(res.body.connections.map((c) => [c.name, c.id]));
+}
+
+/** Messages each running processor's stages handled (its /metrics), by instance. */
+async function processorWork(roles: ClusterRoles): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of roles.up().filter((n) => roleOf(n) === 'processor')) {
+    const res = await fetch(metricsUrl(roles.ports, name), { signal: AbortSignal.timeout(5_000) });
+    out[name] = metricTotal(await res.text(), 'tandem_stage_messages_in_total');
+  }
+  return out;
 }
 
 /** How many times each connection's reader lease was granted (its fencing counter). */
@@ -237,7 +251,7 @@ export async function run(
   started.faults = faults;
   facts.faultErrors = faults.errors;
   facts.figures = Object.assign(faults.figures, facts.figures);
-  const progress = setInterval(() => {
+  started.progress = setInterval(() => {
     const s = load.stats;
     ctx.log(
       `+${Math.round((Date.now() - loadStart) / 1000)} s: ${s.ops} writes, ${s.failed} failed; up: ${roles.up().join(' ')}`,
@@ -245,8 +259,9 @@ export async function run(
   }, 15_000);
   await sleep(o.durationSec * 1000);
   await load.stop();
-  clearInterval(progress);
+  clearInterval(started.progress);
   await editLog.close();
+  const loadEnd = Date.now();
   ctx.note(`load done: ${load.stats.ops} writes committed`);
   await faults.finished();
   const calm = Date.now();
@@ -261,9 +276,11 @@ export async function run(
   });
   facts.quiet = { quiet: quiet.quiet, last: quiet.last };
   facts.figures.settleSec = (quiet.since - calm) / 1000;
+  facts.figures.settleAfterLoadSec = (quiet.since - loadEnd) / 1000;
   ctx.note(
     quiet.quiet ? `settled (${facts.figures.settleSec.toFixed(1)} s)` : 'did not settle in time',
   );
+  facts.processed = await processorWork(roles);
   await leases.stop();
   facts.lease = checkLeaseSamples(
     leases.samples,

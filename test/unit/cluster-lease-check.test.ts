@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkLeaseSamples, leasesInExposition, type LeaseSample } from '../cluster/lease-check.ts';
+import { leasesInExposition, metricTotal } from '../cluster/exposition.ts';
+import { checkLeaseSamples, type LeaseSample } from '../cluster/lease-check.ts';
 
-/** The cluster test's reader-lease checks (test/cluster), on hand-made samples. */
+/** The cluster test's reader-lease checks (test/cluster), on hand-made samples and expositions. */
 const t0 = Date.parse('2026-05-01T10:00:00Z');
 const at = (seconds: number) => t0 + seconds * 1000;
 const sample = (
@@ -93,5 +94,18 @@ describe('the lease gauge in a /metrics exposition', () => {
     ].join('\n');
     expect(leasesInExposition(text)).toEqual(['c-1', 'c-2']);
     expect(leasesInExposition('')).toEqual([]);
+  });
+
+  it('sums every label set of a metric, and no other metric', () => {
+    const text = [
+      '# TYPE tandem_stage_messages_in_total counter',
+      'tandem_stage_messages_in_total{stage="a",topic="t"} 120',
+      'tandem_stage_messages_in_total{stage="b",topic="t"} 3.5',
+      'tandem_stage_messages_in_totals{stage="c"} 1000',
+      'tandem_stage_messages_out_total{stage="a",topic="u"} 7',
+    ].join('\n');
+    expect(metricTotal(text, 'tandem_stage_messages_in_total')).toBe(123.5);
+    expect(metricTotal('up 1', 'up')).toBe(1);
+    expect(metricTotal('', 'up')).toBe(0);
   });
 });
