@@ -18,7 +18,7 @@ export interface Instances {
   stop(): Promise<void>;
 }
 
-/** Starts `count` processor processes with `env`; their stderr goes to the benchmark's. */
+/** Starts `count` processor processes with `env`; their output goes to the benchmark's stderr. */
 export function startInstances(count: number, env: NodeJS.ProcessEnv): Instances {
   const children: ChildProcess[] = [];
   const exits: Promise<void>[] = [];
@@ -29,7 +29,9 @@ export function startInstances(count: number, env: NodeJS.ProcessEnv): Instances
   for (let i = 1; i <= count; i++) {
     const child = spawn(tandem, ['processor', '--workers', '1'], {
       env,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Their log (warnings and errors, on stdout) goes to the benchmark's stderr: stdout is
+      // the benchmark's figures.
+      stdio: ['ignore', 2, 'inherit'],
     });
     children.push(child);
     child.once('error', (err) =>
