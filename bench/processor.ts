@@ -17,6 +17,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import { createRedisClient, redisTarget } from '../services/common/redis-client.ts';
 import { createEventCodec } from '../services/engine/events/index.ts';
+import { ensureTopics } from '../services/kafka/topics.ts';
 import { startProcessor } from '../services/engine/processor.ts';
 import { topicNames, type TopicSizing } from '../services/engine/topics.ts';
 import { createLogger } from '../services/log/logger.ts';
@@ -205,19 +206,8 @@ async function passthrough(count: number): Promise<number> {
   const out = `${prefix}.passthrough`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      {
-        topic: out,
-        numPartitions: PARTITIONS,
-        replicationFactor: sizing.replicationFactor,
-        configEntries:
-          sizing.minInsyncReplicas === undefined
-            ? []
-            : [{ name: 'min.insync.replicas', value: String(sizing.minInsyncReplicas) }],
-      },
-    ],
-  });
+  // As the roles create theirs: on three brokers a topic just made may be unknown for a moment.
+  await ensureTopics(admin, [{ topic: out, ...sizing }]);
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
