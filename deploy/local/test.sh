@@ -12,7 +12,7 @@ echo "== local stack"
 bash deploy/local/stack.sh up --redis-cluster
 bash deploy/local/browser.sh
 # kubectl (installed when missing) renders the Kubernetes manifests in their test.
-if [[ -f deploy/local/kubectl.sh ]]; then bash deploy/local/kubectl.sh; fi
+bash deploy/local/kubectl.sh
 
 echo "== typecheck, lint, format"
 npx tsc -p tsconfig.json --noEmit
