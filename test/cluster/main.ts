@@ -122,7 +122,8 @@ async function main(): Promise<number> {
   for (const line of ['', ...lines]) console.log(line);
   const report = markdown(facts);
   writeFileSync(join(runDir, 'report.md'), report);
-  if (options.writeDocs) {
+  // A run that never reached its load (the stack or a role did not start) leaves the docs alone.
+  if (options.writeDocs && facts.stats) {
     mkdirSync(join(repo, 'docs', 'cluster-test'), { recursive: true });
     writeFileSync(docsFile, report);
     console.log(`written: ${docsFile}`);
