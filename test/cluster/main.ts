@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as prettier from 'prettier';
 import { killAllNow, notePidsIn } from '../chaos/proc.ts';
 import { reapStaleRuns, runVar } from '../chaos/reap.ts';
 import { dropDatabases, dropSlots } from './databases.ts';
@@ -125,7 +126,9 @@ async function main(): Promise<number> {
   // A run that never reached its load (the stack or a role did not start) leaves the docs alone.
   if (options.writeDocs && facts.stats) {
     mkdirSync(join(repo, 'docs', 'cluster-test'), { recursive: true });
-    writeFileSync(docsFile, report);
+    // Formatted as the repository's Markdown is (prettier --check covers docs/).
+    const config = (await prettier.resolveConfig(docsFile)) ?? {};
+    writeFileSync(docsFile, await prettier.format(report, { ...config, parser: 'markdown' }));
     console.log(`written: ${docsFile}`);
   }
   writeFileSync(join(runDir, 'done'), new Date().toISOString());
