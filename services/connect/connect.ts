@@ -17,6 +17,7 @@ import {
   type TopicSizing,
 } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
+import { createProducer } from '../kafka/producer.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { partitionCounter } from '../kafka/partitions.ts';
@@ -158,7 +159,7 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
   // later send of the readers failed for good. One request in flight keeps each partition's
   // order; a retried send may duplicate, which the pipeline tolerates (a reader's restart
   // replays from its committed position anyway).
-  const producer: Producer = kafka.producer({
+  const producer: Producer = createProducer(kafka, {
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: keyHashPartitioner,

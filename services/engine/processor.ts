@@ -3,6 +3,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createRedisClient, replicaWait, type RedisClient } from '../common/redis-client.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createKafka } from '../kafka/client.ts';
+import { createProducer } from '../kafka/producer.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
@@ -124,7 +125,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   // serialises every partition of both stages. Order per partition holds anyway (a chunk's send
   // is awaited before the next chunk is read); a retried send may duplicate, which every
   // consumer tolerates (deterministic ids, replay checks).
-  const producer: Producer = kafka.producer({
+  const producer: Producer = createProducer(kafka, {
     allowAutoTopicCreation: false,
     createPartitioner: keyHashPartitioner,
   });
