@@ -16,7 +16,6 @@ import { createResyncDeleted, type ResyncDeleted } from '../engine/resync-delete
 import { createSyncRegistry, type SyncRegistry } from '../engine/sync-registry.ts';
 import { configTopic, objectTopics, topicNames, type TopicSizing } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
-import { createProducer } from '../kafka/producer.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { ensureTopics } from '../kafka/topics.ts';
@@ -219,7 +218,7 @@ async function openResync(
     minInsyncReplicas: options.sizing.minInsyncReplicas,
     partitions: options.sizing.partitions,
   });
-  const producer: Producer = createProducer(kafka, {
+  const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: keyHashPartitioner,
   });

@@ -17,7 +17,6 @@ import {
   type TopicSizing,
 } from '../engine/topics.ts';
 import { createKafka } from '../kafka/client.ts';
-import { createProducer } from '../kafka/producer.ts';
 import { redisAreas } from '../engine/redis-areas.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
 import { partitionCounter } from '../kafka/partitions.ts';
@@ -154,12 +153,8 @@ export async function startConnect(options: ConnectOptions): Promise<Connect> {
     key: resolveSecretKey(options.secretKey, { logger }),
   });
   const positions = createPositionStore(positionTable);
-  // Not idempotent: kafkajs's idempotent producer stays broken once a broker answers "out of
-  // order sequence number" (after a partition leader moved while a send was in flight), and every
-  // later send of the readers failed for good. One request in flight keeps each partition's
-  // order; a retried send may duplicate, which the pipeline tolerates (a reader's restart
-  // replays from its committed position anyway).
-  const producer: Producer = createProducer(kafka, {
+  const producer: Producer = kafka.producer({
+    idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: keyHashPartitioner,

@@ -3,7 +3,6 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createRedisClient, replicaWait, type RedisClient } from '../common/redis-client.ts';
 import { createSerialQueue } from '../common/serial-queue.ts';
 import { createKafka } from '../kafka/client.ts';
-import { createProducer } from '../kafka/producer.ts';
 import { createStage, type Stage } from '../kafka/stage.ts';
 import { createTopicTable, type TopicTable } from '../kafka/table.ts';
 import { keyHashPartitioner } from '../kafka/partitioner.ts';
@@ -125,7 +124,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Process
   // serialises every partition of both stages. Order per partition holds anyway (a chunk's send
   // is awaited before the next chunk is read); a retried send may duplicate, which every
   // consumer tolerates (deterministic ids, replay checks).
-  const producer: Producer = createProducer(kafka, {
+  const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: keyHashPartitioner,
   });

@@ -34,7 +34,7 @@ describe('tandem CLI', () => {
       name: 'a malformed Redis URL',
       args: ['registry'],
       env: { TANDEM_REDIS_URL: 'not a url' },
-      says: /TANDEM_REDIS_URL: 'not a url' is not a valid URL/,
+      says: /TANDEM_REDIS_URL: 'not a url' is not a Redis URL/,
     },
     {
       name: 'a URL with the wrong scheme',

@@ -3,7 +3,6 @@ import type { Kafka, Producer } from 'kafkajs';
 import { identityErrors } from './errors.ts';
 import { linkFields } from './keys.ts';
 import { keyHashPartitioner } from '../../kafka/partitioner.ts';
-import { createProducer } from '../../kafka/producer.ts';
 import { retryKafka } from '../../kafka/retry.ts';
 import { topicConfigEntries } from '../../kafka/topics.ts';
 
@@ -161,10 +160,8 @@ export function createChangelog(options: ChangelogOptions): Changelog {
   // message.max.bytes (1 MiB by default): an initial sync saving thousands of merge states at once
   // reached it. Batches stay well under it.
   const maxBatchBytes = options.maxBatchBytes ?? 256 * 1024;
-  // Sends retried whole (createProducer: kafkajs's own retries can drop a partition's messages
-  // when its leader moves), so not idempotent; one request in flight keeps each key's order, and
-  // an entry written twice changes nothing in a compacted map.
-  const producer: Producer = createProducer(kafka, {
+  const producer: Producer = kafka.producer({
+    idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     // Same partitions as kafkajs's DefaultPartitioner, at a fraction of its CPU cost.
