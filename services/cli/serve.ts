@@ -1,7 +1,7 @@
 import type { TandemConfig } from '../config/index.ts';
 import type { TopicSizing } from '../engine/topics.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { markNotReady, roleStarted } from '../metrics/readiness.ts';
+import { markNotReady, markReady } from '../metrics/readiness.ts';
 import { metricsPortFor, serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import { CliError } from './cli-error.ts';
 import { requireKafka } from './require-kafka.ts';
@@ -81,7 +81,7 @@ export async function serve<T extends Served>(
     await metrics?.close();
     throw err;
   });
-  roleStarted(service);
+  markReady();
   logger.info(
     { ...ready(service), ...(metrics ? { metricsPort: metrics.port } : {}) },
     worker === undefined ? `${name} ready` : `${name} worker ready`,

@@ -22,11 +22,7 @@ export function markNotReady(reason: string): void {
   state = { ready: false, reason };
 }
 
-/**
- * Marks the role ready and hands back what its start function returned, so a role's start can
- * end with `.then(roleStarted)`.
- */
-export function roleStarted<T>(service: T): T {
+/** Marks the role ready (`serve` calls it once the role's start function has returned). */
+export function markReady(): void {
   state = { ready: true, reason: '' };
-  return service;
 }
