@@ -265,8 +265,11 @@ kafka_cluster_start_stopped() {
   done
   ((${#stopped[@]})) || return 0
   libs="$(kafka_libs)"
+  FORMAT_PIDS=()
   for n in "${stopped[@]}"; do kafka_node_prepare "$n" "$(kafka_cluster_id)"; done
-  wait # for the nodes' storage formatting, which runs in parallel
+  # The nodes' storage formatting runs in parallel. Only those jobs are waited for: a bare
+  # `wait` would also wait for every part this run started (Kafka, ClickHouse…), for ever.
+  ((${#FORMAT_PIDS[@]} == 0)) || wait "${FORMAT_PIDS[@]}" || true
   for n in "${stopped[@]}"; do
     [[ -f "$dir/node$n/data/meta.properties" ]] ||
       die "kafka-c$n: formatting storage failed (see $state/log/kafka-c$n-format.log)"
@@ -303,6 +306,7 @@ kafka_node_prepare() {
   if [[ ! -f "$node/data/meta.properties" ]]; then
     log "kafka-c$n: formatting KRaft storage in $node/data"
     kafka_format "$2" "$node/server.properties" "$state/log/kafka-c$n-format.log" &
+    FORMAT_PIDS+=("$!")
   fi
 }
 
