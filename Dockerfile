@@ -14,8 +14,12 @@ WORKDIR /app
 # Dependencies first, so source edits reuse this layer. tsx (a runtime dependency) runs the
 # TypeScript directly. Install scripts only build optional native add-ons
 # (cpu-features, ssh2) that Tandem does not need and that would want a compiler here.
+# patch-package then applies patches/ (kafkajs's send retries; ADR 0010): the roles refuse to
+# start on an unpatched kafkajs.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY patches ./patches
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package \
+    && npm cache clean --force
 
 COPY . .
 RUN chmod 0755 bin/tandem

@@ -6,3 +6,6 @@ if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_m
   echo "== npm ci"
   npm ci --no-audit --no-fund
 fi
+# npm ci applies patches/ (postinstall); a patch added or changed since is applied here (a no-op
+# when it already is).
+npx --no-install patch-package >/dev/null

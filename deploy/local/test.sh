@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine: installs the npm dependencies from
-# the lock file, brings the local stack and a Redis Cluster up (installing what is missing), runs
+# the lock file, brings the local stack and its cluster profile up (installing what is missing), runs
 # the static checks, then every unit and integration test. `npm test` runs this; so does .ci/run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -8,8 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash deploy/local/ensure-deps.sh
 
 echo "== local stack"
-# The Redis Cluster too, so that the tests on a Redis Cluster run here.
-bash deploy/local/stack.sh up --redis-cluster
+# The cluster profile too (3 Kafka brokers, a Redis Cluster), so that the tests of leader moves
+# and of Redis Cluster failover run here.
+bash deploy/local/stack.sh up --cluster
 bash deploy/local/browser.sh
 # kubectl (installed when missing) renders the Kubernetes manifests in their test.
 bash deploy/local/kubectl.sh

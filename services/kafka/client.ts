@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 
@@ -10,8 +12,29 @@ export interface KafkaOptions {
 // Tandem uses kafkajs 2's default partitioner everywhere; its one-time notice is not news.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
+let patchChecked = false;
+
+/**
+ * Throws unless the installed kafkajs carries Tandem's patch (patches/kafkajs+2.2.4.patch, applied
+ * by `npm ci`'s postinstall; ADR 0010). Without it a send during a partition leader move can
+ * resolve with messages that were never written. An install with `--ignore-scripts` skips it.
+ */
+export function assertKafkajsPatched(): void {
+  if (patchChecked) return;
+  const file = createRequire(import.meta.url).resolve('kafkajs/src/producer/sendMessages.js');
+  if (!readFileSync(file, 'utf8').includes('Patched by Tandem')) {
+    throw new Error(
+      `kafkajs at ${file} lacks Tandem's patch (patches/kafkajs+2.2.4.patch): run 'npx patch-package' ` +
+        '(npm ci runs it unless scripts are off); without it a send while a Kafka partition leader ' +
+        'moves can lose messages',
+    );
+  }
+  patchChecked = true;
+}
+
 /** One kafkajs client, its log lines routed to the process logger (warnings and errors only). */
 export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+  assertKafkajsPatched();
   return new Kafka({
     clientId,
     brokers: [...brokers],
