@@ -15,6 +15,8 @@
 # only defines its functions; call `redis_cluster_cmd up|down|status`.
 
 rcl_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$rcl_here/lib.sh" # stop_backgrounds
 
 rcl_log() { printf '[redis-cluster] %s\n' "$*" >&2; }
 rcl_die() {
@@ -150,34 +152,9 @@ rcl_up() {
 
 # rcl_down: stops the nodes with a pid file (only what `up` started), all at once, and waits.
 rcl_down() {
-  local port f pid pids=() i
-  for port in "${rcl_ports[@]}"; do
-    f="$(rcl_pid_file "$port")"
-    [[ -f "$f" ]] || continue
-    pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then
-      rcl_log "node $port: stopping (pid $pid)"
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-    fi
-  done
-  for i in $(seq 1 120); do
-    rcl_any_alive "${pids[@]}" || break
-    sleep 0.25
-  done
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      rcl_log "pid $pid did not stop in 30 s; killing"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  for port in "${rcl_ports[@]}"; do rm -f "$(rcl_pid_file "$port")"; done
-}
-
-rcl_any_alive() {
-  local pid
-  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done
-  return 1
+  local port names=()
+  for port in "${rcl_ports[@]}"; do names+=("redis-c$port"); done
+  state="$rcl_state" stop_backgrounds "${names[@]}"
 }
 
 rcl_status_lines() {
