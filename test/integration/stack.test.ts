@@ -7,17 +7,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // A second, isolated stack (own state folder, own ports) so that `down` can be exercised
 // without stopping the stack the other suites use. PostgreSQL, MariaDB and Redis are the
-// machine's own and must survive it.
+// machine's own and must survive it. Its ports are clear of the plain stack's and of the cluster
+// profile's (19092-19094, 19192-19194, 18081), which npm test also starts.
 const script = fileURLToPath(new URL('../../deploy/local/stack.sh', import.meta.url));
 const state = mkdtempSync(join(tmpdir(), 'tandem-stack-'));
 const env = {
   ...process.env,
   TANDEM_STATE_DIR: state,
-  TANDEM_KAFKA_PORT: '19092',
-  TANDEM_KAFKA_CONTROLLER_PORT: '19093',
-  TANDEM_CLICKHOUSE_HTTP_PORT: '18123',
-  TANDEM_CLICKHOUSE_TCP_PORT: '19000',
-  TANDEM_REGISTRY_PORT: '18081',
+  TANDEM_KAFKA_PORT: '29092',
+  TANDEM_KAFKA_CONTROLLER_PORT: '29093',
+  TANDEM_CLICKHOUSE_HTTP_PORT: '28123',
+  TANDEM_CLICKHOUSE_TCP_PORT: '29000',
+  TANDEM_REGISTRY_PORT: '28081',
   TANDEM_REGISTRY_TOPIC: '_tandem_schemas',
   TANDEM_KAFKA_HEAP: '512m',
 };
@@ -43,8 +44,8 @@ describe('deploy/local/stack.sh', () => {
   it('brings the stack up, then a second `up` changes nothing, and `down` stops only its own parts', () => {
     const first = stack('up');
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toContain('kafka            127.0.0.1:19092');
-    expect(first.out).toContain('clickhouse       http://127.0.0.1:18123');
+    expect(first.out).toContain('kafka            127.0.0.1:29092');
+    expect(first.out).toContain('clickhouse       http://127.0.0.1:28123');
     const before = pids();
     expect(Object.keys(before).sort()).toEqual(['clickhouse.pid', 'kafka.pid', 'registry.pid']);
 
