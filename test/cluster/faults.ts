@@ -4,7 +4,7 @@ import type { LeaseSampler } from './lease-sampler.ts';
 import type { ClusterOptions } from './options.ts';
 import { clusterView, keysUnder, type ClusterNode } from './redis-nodes.ts';
 import { connectInstances, type ClusterRoles, type InstanceName } from './roles.ts';
-import { pidAlive, stackPid, stackUp } from './stack.ts';
+import { stackUp, stopPart } from './stack.ts';
 
 /** When each fault comes, as a share of the load window. */
 export const schedule = {
@@ -38,18 +38,6 @@ export interface FaultDeps {
   readonly stackLog: string;
   /** Notes an event in the run's timeline (and the log). */
   readonly note: (what: string) => void;
-}
-
-/** SIGTERMs a stack part by its pid file and waits until it is gone (SIGKILL after `graceMs`). */
-async function stopPart(part: string, signal: NodeJS.Signals, graceMs = 60_000): Promise<void> {
-  const pid = stackPid(part);
-  if (pid === undefined || !pidAlive(pid)) throw new Error(`${part} is not running`);
-  process.kill(pid, signal);
-  const end = Date.now() + graceMs;
-  while (pidAlive(pid)) {
-    if (Date.now() > end) process.kill(pid, 'SIGKILL');
-    await sleep(200);
-  }
 }
 
 /** The master holding most of the run's keys, and its replicas' ports. */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sleep } from '../chaos/net.ts';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -90,4 +91,20 @@ export function seedPorts(redisUrl: string): number[] {
     .filter((p) => Number.isInteger(p) && p > 0);
   if (ports.length === 0) throw new Error(`cluster test: no seed ports in TANDEM_REDIS_URL`);
   return ports;
+}
+
+/** Sends `signal` to a stack part by its pid file and waits until it is gone (SIGKILL after `graceMs`). */
+export async function stopPart(
+  part: string,
+  signal: NodeJS.Signals,
+  graceMs = 60_000,
+): Promise<void> {
+  const pid = stackPid(part);
+  if (pid === undefined || !pidAlive(pid)) throw new Error(`${part} is not running`);
+  process.kill(pid, signal);
+  const end = Date.now() + graceMs;
+  while (pidAlive(pid)) {
+    if (Date.now() > end) process.kill(pid, 'SIGKILL');
+    await sleep(200);
+  }
 }

@@ -9,6 +9,7 @@ import {
   restoreKafkaCluster,
   stopBroker,
 } from '../support/kafka-cluster.ts';
+import { sleep } from '../chaos/net.ts';
 import { uniqueName } from '../support/endpoints.ts';
 
 // A broker of the 3-broker cluster profile stops (SIGTERM: its partitions' leadership moves to the
@@ -23,7 +24,6 @@ const brokers = kafkaClusterBrokers();
 const kafka: Kafka = createKafka({ brokers, clientId: 'kafka-leader-move-test' });
 const admin = kafka.admin();
 const partitions = 6;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Run {
   readonly topic: string;
@@ -121,7 +121,7 @@ describe('producers while a partition leader moves (3-broker cluster profile)', 
       await sleep(2_000);
       await stopBroker(2);
       await sleep(6_000);
-      restoreKafkaCluster();
+      await restoreKafkaCluster();
       state.restored = true;
       await sleep(3_000);
     } finally {

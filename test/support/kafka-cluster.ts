@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import kafkajs from 'kafkajs';
+import { stackUp, stopPart } from '../cluster/stack.ts';
 
 /** The cluster profile's brokers: TANDEM_TEST_KAFKA_CLUSTER_BROKERS or the local three. */
 export function kafkaClusterBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -13,8 +13,6 @@ export function kafkaClusterBrokers(env: NodeJS.ProcessEnv = process.env): strin
     .filter((b) => b !== '');
 }
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const stateDir = () => process.env.TANDEM_STATE_DIR ?? `${repo}.tandem`;
 const howToStart = 'start it with `bash deploy/local/stack.sh up --cluster` (npm test does)';
 
 /** Fails with how to start it unless every broker of the cluster answers and sees all of them. */
@@ -42,39 +40,15 @@ export async function requireKafkaCluster(brokers: readonly string[]): Promise<v
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Stops broker `n` of the cluster profile with SIGTERM (a controlled shutdown: its partitions'
- * leadership moves to the others) through the pid file stack.sh wrote, and resolves once the
- * process is gone.
+ * leadership moves to the others) and resolves once the process is gone.
  */
-export async function stopBroker(n: number, timeoutMs = 60_000): Promise<void> {
-  const pid = Number(readFileSync(`${stateDir()}/run/kafka-c${n}.pid`, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`kafka-c${n}: no pid file`);
-  process.kill(pid, 'SIGTERM');
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > end)
-      throw new Error(`kafka-c${n} (pid ${pid}) still runs ${timeoutMs} ms after SIGTERM`);
-    await sleep(200);
-  }
+export function stopBroker(n: number): Promise<void> {
+  return stopPart(`kafka-c${n}`, 'SIGTERM');
 }
 
 /** `stack.sh up --cluster`: starts the stopped broker again and waits until all are registered. */
-export function restoreKafkaCluster(): void {
-  const run = spawnSync('bash', [`${repo}deploy/local/stack.sh`, 'up', '--cluster'], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (run.status !== 0) {
-    throw new Error(
-      `stack.sh up --cluster exited ${run.status}: ${(run.stderr + run.stdout).slice(-2000)}`,
-    );
-  }
+export async function restoreKafkaCluster(): Promise<void> {
+  await stackUp(join(tmpdir(), 'tandem-kafka-cluster-restore.log'));
 }
